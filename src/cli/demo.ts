@@ -1,0 +1,76 @@
+/**
+ * `stopout demo` (what `npm start` runs until the service exists): the seed article's two accounts
+ * side by side, through the same core as `stopout report`.
+ *
+ * - $500 at 1:75 with negative balance protection: EURUSD 30 000 at 1.25 = 37 500 of exposure;
+ * - $1,000 at 100x without it: GBPUSD 80 000 at 1.25 = 100 000 of exposure;
+ * each gapped by -1.5 % and -2 %: who loses what, and who owes what.
+ */
+import Table from 'cli-table3';
+import { buildReport, parseSnapshot, rescale, toDecimalString, type AccountReport, type Decimal } from '../core/index.js';
+import { percent } from './report-table.js';
+
+export const DEMO_GAPS = ['-0.015', '-0.02'];
+
+export const DEMO_ACCOUNTS = [
+  {
+    title: '$500 at 1:75, with negative balance protection',
+    snapshot: {
+      venue: { extends: 'mt5-standard', negativeBalanceProtection: true },
+      account: { currency: 'USD', balance: '500' },
+      positions: [{ id: 'eurusd', instrument: 'EURUSD', side: 'long', quantity: '30000', entryPrice: '1.25', leverage: '75' }],
+      shocks: DEMO_GAPS,
+    },
+  },
+  {
+    title: '$1,000 at 100x, without protection',
+    snapshot: {
+      venue: 'mt5-standard',
+      account: { currency: 'USD', balance: '1000' },
+      positions: [{ id: 'gbpusd', instrument: 'GBPUSD', side: 'long', quantity: '80000', entryPrice: '1.25', leverage: '100' }],
+      shocks: DEMO_GAPS,
+    },
+  },
+] as const;
+
+function demoReport(snapshot: unknown): AccountReport {
+  const parsed = parseSnapshot(snapshot);
+  if (!parsed.ok) throw new Error(`demo snapshot rejected: ${parsed.error.map((problem) => problem.message).join('; ')}`);
+  return buildReport(parsed.value);
+}
+
+const usd = (value: Decimal): string => `$${toDecimalString(rescale(value, 2, 'half-even'))}`;
+
+export function demoText(): string {
+  const reports = DEMO_ACCOUNTS.map((account) => ({ title: account.title, report: demoReport(account.snapshot) }));
+  const table = new Table({
+    head: ['', ...reports.map((each) => each.title)],
+    style: { head: [], border: [] },
+    colAligns: ['left', 'right', 'right'],
+  });
+  table.push(
+    ['Exposure (notional)', ...reports.map(({ report }) => usd(report.positions[0]?.notional ?? report.account.equity))],
+    ['Margin used', ...reports.map(({ report }) => usd(report.account.initialMargin))],
+    ['Stop-out below equity', ...reports.map(({ report }) => usd(report.account.liquidationEquity))],
+    ['Liquidation price', ...reports.map(({ report }) => (report.positions[0]?.liquidationPrice ? toDecimalString(report.positions[0].liquidationPrice) : '-'))],
+  );
+  DEMO_GAPS.forEach((gap, index) => {
+    const outcome = (report: AccountReport) => report.shocks[index];
+    table.push(
+      [{ colSpan: 3, content: `Gap of ${percent(gap)}: the broker closes at the gapped price` }],
+      ['  Loss on the position', ...reports.map(({ report }) => usd(outcome(report)?.pnl ?? report.account.equity))],
+      ['  Equity after the gap', ...reports.map(({ report }) => usd(outcome(report)?.equity ?? report.account.equity))],
+      ['  Client loses', ...reports.map(({ report }) => usd(outcome(report)?.clientLoss ?? report.account.equity))],
+      ['  Client owes the broker', ...reports.map(({ report }) => usd(outcome(report)?.debt ?? report.account.equity))],
+      ['  Broker absorbs', ...reports.map(({ report }) => usd(outcome(report)?.venueLoss ?? report.account.equity))],
+    );
+  });
+  return [
+    'Stopout: who pays when the market gaps past the stop-out?',
+    '',
+    table.toString(),
+    '',
+    'With negative balance protection the loss stops at the deposit and the broker takes the rest;',
+    'without it the client owes the difference. Try your own account: npx stopout report my-account.json --format table',
+  ].join('\n');
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+/**
+ * The `stopout` command. The one place where outcomes become exit codes: 0 done, 2 bad input or
+ * usage (a message that names the field), 1 a bug (a one-line message; STOPOUT_DEBUG=1 shows the
+ * stack).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { demoText } from './demo.js';
+import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK } from './exit-codes.js';
+import { runReport, type ReportFormat } from './report-command.js';
+
+function program(): Command {
+  const root = new Command('stopout')
+    .description('Exact leveraged-trading risk: margin calls, liquidation prices, gap losses and who pays the deficit.')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  root.command('report')
+    .description('the full risk report of one account snapshot (see spec/report.md)')
+    .argument('<file>', "a snapshot JSON file, or '-' for standard input")
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('json'))
+    .action(async (file: string, options: { format: ReportFormat }) => {
+      const output = await runReport(file, options.format);
+      process.stdout.write(output.stdout);
+      process.stderr.write(output.stderr);
+      process.exitCode = output.exitCode;
+    });
+  root.command('demo')
+    .description("the seed article's two accounts side by side: who loses what, and who owes what")
+    .action(() => {
+      process.stdout.write(`${demoText()}\n`);
+    });
+  return root;
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await program().parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
+      return;
+    }
+    process.stderr.write(`stopout: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (process.env.STOPOUT_DEBUG && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
+    process.exitCode = EXIT_INTERNAL;
+  }
+}
+
+await main(process.argv);

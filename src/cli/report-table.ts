@@ -1,0 +1,66 @@
+/** The report as tables for a terminal: the same figures as the JSON, laid out to be read. */
+import Table from 'cli-table3';
+import { dec, multiply, parseDecimal, rescale, toDecimalString, type ReportJson } from '../core/index.js';
+
+const PLAIN = { head: [] as string[], border: [] as string[] };
+
+function table(head: string[], rows: (string | null)[][], alignRightFrom = 1): string {
+  const output = new Table({
+    head,
+    style: PLAIN,
+    colAligns: head.map((_, index) => (index >= alignRightFrom ? 'right' : 'left')),
+  });
+  for (const row of rows) output.push(row.map((cell) => cell ?? '-'));
+  return output.toString();
+}
+
+/** "0.015" -> "1.50 %", in decimals: a display never goes through a binary float. */
+export function percent(fraction: string | null): string {
+  const value = fraction === null ? undefined : parseDecimal(fraction);
+  return value ? `${toDecimalString(rescale(multiply(value, dec('100')), 2, 'half-even'))} %` : '-';
+}
+
+export function reportTable(report: ReportJson): string {
+  const { account } = report;
+  const lines: string[] = [];
+  lines.push(`${report.venue.name} [${report.venue.id}], account in ${report.currency}; deficits: ${report.venue.deficitPolicy}`);
+  lines.push('');
+  lines.push(table(['Account', report.currency], [
+    ['Balance', account.balance ?? null],
+    ['Unrealised P&L', account.unrealizedPnl ?? null],
+    ['Equity', account.equity ?? null],
+    ['Initial (used) margin', account.initialMargin ?? null],
+    ['Maintenance margin', account.maintenanceMargin ?? null],
+    ['Free margin', account.freeMargin ?? null],
+    ['Margin level', percent(account.marginLevel ?? null)],
+    ['Margin call below equity', account.marginCallEquity ?? null],
+    ['Liquidation below equity', account.liquidationEquity ?? null],
+    ['Deposit to cure', account.depositToCure ?? null],
+    ['Status', account.status ?? null],
+  ]));
+  if (report.positions.length) {
+    lines.push('');
+    lines.push(table(
+      ['Position', 'Side', 'Quantity', 'Entry', 'Mark', 'Notional', 'P&L', 'Initial', 'Maint.', 'Liquidation', 'Margin call', 'Bankruptcy'],
+      report.positions.map((position) => [
+        `${position.id ?? ''} ${position.instrument ?? ''} (${position.margin ?? ''})`,
+        position.side ?? null, position.quantity ?? null, position.entryPrice ?? null, position.markPrice ?? null,
+        position.notional ?? null, position.unrealizedPnl ?? null, position.initialMargin ?? null,
+        position.maintenanceMargin ?? null, position.liquidationPrice ?? null, position.marginCallPrice ?? null,
+        position.bankruptcyPrice ?? null,
+      ]),
+      2,
+    ));
+  }
+  if (report.shocks.length) {
+    lines.push('');
+    lines.push(table(
+      ['Gap', 'P&L', 'Equity after gap', 'Force-closed', 'Client loses', 'Client owes', 'Venue absorbs'],
+      report.shocks.map((shock) => [
+        percent(String(shock.move)), String(shock.pnl), String(shock.equity), shock.liquidated ? 'yes' : 'no',
+        String(shock.clientLoss), String(shock.debt), String(shock.venueLoss),
+      ]),
+    ));
+  }
+  return lines.join('\n');
+}

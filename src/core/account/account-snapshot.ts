@@ -1,0 +1,24 @@
+/**
+ * One account at one venue, frozen at one moment: the validated form of the report contract's
+ * snapshot (spec/report.md). Every instrument a position trades has a mark.
+ */
+import type { Amount, InstrumentId, Price, Rate } from '../money/units.js';
+import type { VenueProfile } from '../venue/venue-profile.js';
+import type { Position } from './position.js';
+
+export interface AccountSnapshot {
+  readonly venue: VenueProfile;
+  /** Settlement currency of the account; every position settles in it. */
+  readonly currency: string;
+  /** Decimals a booked amount carries in that currency. */
+  readonly currencyDecimals: number;
+  /** Cash or wallet balance: deposits + realised P&L - fees; negative = a loan (securities) or a debt. */
+  readonly balance: Amount;
+  readonly positions: readonly Position[];
+  readonly marks: ReadonlyMap<InstrumentId, Price>;
+  /** Instantaneous relative moves of every mark to report on ("-0.015" = a 1.5 % gap down). */
+  readonly shocks: readonly Rate[];
+}
+
+/** Prices per instrument as exact fractions: the marks, or the marks after a move. */
+export type PriceMap = ReadonlyMap<InstrumentId, import('../money/rational.js').Rational>;

@@ -1,0 +1,86 @@
+/**
+ * Liquidation, margin-call and bankruptcy prices: the mark of one instrument at which a margin
+ * scope's equity crosses a requirement, every other mark held.
+ *
+ *   liquidation price:  equity(p) = Rl(p)      margin-call price:  equity(p) = Rc(p)
+ *   bankruptcy price:   equity(p) = 0
+ *
+ * with the tier that holds at p, not at entry. For one isolated linear long at a tiered venue this
+ * is Binance's published formula, LP = (WB + cum - q × EP) / (q × MMR - q): 1 BTC at 50 000 with
+ * 5 000 isolated margin and MMR 0.4 % -> (5000 - 50000) / (0.004 - 1) = 45 180.72. For a cross
+ * account it is the same formula with the other positions' P&L and maintenance held at their
+ * marks (Binance's UPNL1 and TMM1). Solved exactly (see piecewise-root.ts), then rounded once to the
+ * instrument's tick toward the side where the venue liquidates: down for a long, up for a short.
+ */
+import type { AccountSnapshot, PriceMap } from '../account/account-snapshot.js';
+import type { Position } from '../account/position.js';
+import { coordinateDirection, coordinateOfPrice, pnlDirection, priceOfCoordinate } from '../instrument/coordinate.js';
+import { decimal, sign, type Decimal } from '../money/decimal.js';
+import { fromDecimal, RATIONAL_ZERO, roundRationalToIncrement, subtractRational, type Rational } from '../money/rational.js';
+import { asPrice, type Price } from '../money/units.js';
+import { exposureBreakpoints } from '../margin/maintenance-margin.js';
+import {
+  exposures, marginCallThreshold, priceOf, scopeEquity, scopeRequirement, type MarginScope,
+} from '../margin/margin-scope.js';
+import { firstBoundary, type PiecewiseAffine } from './piecewise-root.js';
+
+export type ThresholdKind = 'liquidation' | 'margin-call' | 'bankruptcy';
+
+/** Prices of instruments without a tick size are reported to this many decimals. */
+export const DECIMALS_WITHOUT_TICK = 8;
+const UNTICKED_INCREMENT: Decimal = decimal(1n, DECIMALS_WITHOUT_TICK);
+
+export function markPrices(snapshot: AccountSnapshot): PriceMap {
+  return new Map([...snapshot.marks].map(([symbol, price]) => [symbol, fromDecimal(price)]));
+}
+
+/** equity - requirement of the scope, as a function of the instrument's coordinate x. */
+export function thresholdGap(
+  snapshot: AccountSnapshot, scope: MarginScope, position: Position, kind: ThresholdKind, prices: PriceMap,
+): PiecewiseAffine {
+  const { venue } = snapshot;
+  const { symbol, kind: instrumentKind } = position.instrument;
+  const threshold = kind === 'liquidation' ? venue.liquidation : marginCallThreshold(venue);
+  const pricesAt = (x: Rational): PriceMap => new Map(prices).set(symbol, priceOfCoordinate(instrumentKind, x));
+  const onInstrument = exposures(scope.positions).filter((exposure) => exposure[0]?.instrument.symbol === symbol);
+  return {
+    evaluate: (x) => {
+      const at = pricesAt(x);
+      const requirement = kind === 'bankruptcy' ? RATIONAL_ZERO : scopeRequirement(venue, scope, at, threshold);
+      return subtractRational(scopeEquity(scope, at), requirement);
+    },
+    breakpoints: onInstrument.flatMap((exposure) => exposureBreakpoints(venue, exposure)),
+  };
+}
+
+/**
+ * The price of `position`'s instrument at which the scope crosses the threshold. From a healthy
+ * mark: the nearest crossing on the position's losing side (else the other side). From a mark
+ * already past it: the nearest price at which the scope would be clear of it again, on the
+ * position's winning side first. Null when no positive price crosses.
+ */
+export function thresholdPrice(
+  snapshot: AccountSnapshot, scope: MarginScope, position: Position, kind: ThresholdKind,
+  prices: PriceMap = markPrices(snapshot),
+): Price | null {
+  const instrument = position.instrument;
+  const gap = thresholdGap(snapshot, scope, position, kind, prices);
+  const x0 = coordinateOfPrice(instrument.kind, priceOf(prices, instrument.symbol));
+  const losing: 1 | -1 = pnlDirection(instrument.kind, position.side) > 0n ? -1 : 1;
+  const breached = gap.evaluate(x0).numerator < 0n;
+  const condition = breached ? 'non-negative' : 'negative';
+  const order: (1 | -1)[] = breached ? [-losing as 1 | -1, losing] : [losing, -losing as 1 | -1];
+  for (const direction of order) {
+    const boundary = firstBoundary(gap, x0, direction, condition);
+    if (!boundary) continue;
+    // The side of the boundary where the threshold is breached, in x, then in price.
+    const breachedSideInX = breached ? -direction : direction;
+    const breachedSideInPrice = breachedSideInX * coordinateDirection(instrument.kind);
+    const price = priceOfCoordinate(instrument.kind, boundary);
+    const rounded = roundRationalToIncrement(
+      price, instrument.tickSize ?? UNTICKED_INCREMENT, breachedSideInPrice < 0 ? 'floor' : 'ceiling',
+    );
+    return sign(rounded) > 0 ? asPrice(rounded) : null;
+  }
+  return null;
+}

@@ -1,0 +1,103 @@
+/**
+ * A margin scope valued at a set of prices, in the account currency's units. Every amount is
+ * rounded once, by name, from the exact value: P&L down (floor) and requirements up (ceiling), so
+ * both round against the account; collateral and notional to nearest. Sums are of rounded parts,
+ * so the figures add up to the last unit.
+ *
+ *   status: bankrupt     equity < 0
+ *           liquidation  equity < Rl   (margin-call while a cure period runs: Reg T)
+ *           margin-call  equity < Rc
+ *           healthy      otherwise
+ */
+import type { PriceMap } from '../account/account-snapshot.js';
+import type { Position } from '../account/position.js';
+import { allocateUnits } from '../money/allocate.js';
+import { add, decimal, isNegative, lessThan, subtract, sum, type Decimal } from '../money/decimal.js';
+import { RATIONAL_ZERO, toDecimal, type Rational } from '../money/rational.js';
+import type { VenueProfile } from '../venue/venue-profile.js';
+import {
+  marginCallThreshold, positionInitialMargin, priceOf, requirementShares, scopeRequirement, type MarginScope,
+} from './margin-scope.js';
+import { notionalOnBasis, unrealizedPnlAt } from './position-measures.js';
+
+export type MarginStatus = 'healthy' | 'margin-call' | 'liquidation' | 'bankrupt';
+export const MARGIN_STATUSES: readonly MarginStatus[] = ['healthy', 'margin-call', 'liquidation', 'bankrupt'];
+
+export function worstStatus(statuses: readonly MarginStatus[]): MarginStatus {
+  return statuses.reduce<MarginStatus>(
+    (worst, status) => (MARGIN_STATUSES.indexOf(status) > MARGIN_STATUSES.indexOf(worst) ? status : worst),
+    'healthy',
+  );
+}
+
+export interface PositionValuation {
+  readonly position: Position;
+  readonly price: Rational;
+  readonly notional: Decimal;
+  readonly unrealizedPnl: Decimal;
+  readonly initialMargin: Decimal;
+  /** The position's share of the scope's liquidation requirement Rl. */
+  readonly maintenanceMargin: Decimal;
+}
+
+export interface ScopeValuation {
+  readonly scope: MarginScope;
+  readonly collateral: Decimal;
+  readonly positions: readonly PositionValuation[];
+  readonly unrealizedPnl: Decimal;
+  readonly equity: Decimal;
+  readonly initialMargin: Decimal;
+  readonly marginCallRequirement: Decimal;
+  readonly liquidationRequirement: Decimal;
+  readonly status: MarginStatus;
+}
+
+export function scopeStatus(venue: VenueProfile, equity: Decimal, marginCall: Decimal, liquidation: Decimal): MarginStatus {
+  if (isNegative(equity)) return 'bankrupt';
+  if (lessThan(equity, liquidation)) return venue.cureDays > 0 ? 'margin-call' : 'liquidation';
+  if (lessThan(equity, marginCall)) return 'margin-call';
+  return 'healthy';
+}
+
+export function valueScope(venue: VenueProfile, scope: MarginScope, prices: PriceMap, decimals: number): ScopeValuation {
+  const collateral = toDecimal(scope.collateral, decimals, 'half-even');
+  const liquidationRequirement = toDecimal(scopeRequirement(venue, scope, prices, venue.liquidation), decimals, 'ceiling');
+  const marginCallRequirement = toDecimal(scopeRequirement(venue, scope, prices, marginCallThreshold(venue)), decimals, 'ceiling');
+  const shares = requirementShares(venue, scope, prices, venue.liquidation);
+  const maintenanceUnits = allocateUnits(
+    liquidationRequirement.units,
+    scope.positions.map((position) => shares.get(position) ?? RATIONAL_ZERO),
+  );
+  const positions = scope.positions.map((position, index): PositionValuation => {
+    const price = priceOf(prices, position.instrument.symbol);
+    return {
+      position,
+      price,
+      notional: toDecimal(notionalOnBasis(position, price, 'mark'), decimals, 'half-even'),
+      unrealizedPnl: toDecimal(unrealizedPnlAt(position, price), decimals, 'floor'),
+      initialMargin: toDecimal(positionInitialMargin(venue, scope, position, prices), decimals, 'ceiling'),
+      maintenanceMargin: decimal(maintenanceUnits[index] ?? 0n, decimals),
+    };
+  });
+  const unrealizedPnl = sum(positions.map((valuation) => valuation.unrealizedPnl));
+  const equity = add(collateral, unrealizedPnl);
+  return {
+    scope,
+    collateral,
+    positions,
+    unrealizedPnl,
+    equity,
+    initialMargin: positions.length ? sum(positions.map((valuation) => valuation.initialMargin)) : decimal(0n, decimals),
+    marginCallRequirement,
+    liquidationRequirement,
+    status: positions.length || isNegative(equity)
+      ? scopeStatus(venue, equity, marginCallRequirement, liquidationRequirement)
+      : 'healthy',
+  };
+}
+
+/** What it takes to lift the scope back to its margin-call requirement; zero when it is there. */
+export function depositToCure(valuation: ScopeValuation): Decimal {
+  const shortfall = subtract(valuation.marginCallRequirement, valuation.equity);
+  return isNegative(shortfall) || shortfall.units === 0n ? decimal(0n, valuation.equity.scale) : shortfall;
+}

@@ -1,0 +1,19 @@
+/** The eight built-in venue profiles, by id (spec/report.md, "Built-in venues"). */
+import type { VenueProfile } from './venue-profile.js';
+import { binanceCoinm } from './profiles/binance-coinm.js';
+import { binanceUsdm } from './profiles/binance-usdm.js';
+import { bybitLinear } from './profiles/bybit-linear.js';
+import { dydxV4 } from './profiles/dydx-v4.js';
+import { esmaRetailCfd } from './profiles/esma-retail-cfd.js';
+import { hyperliquid } from './profiles/hyperliquid.js';
+import { mt5Standard } from './profiles/mt5-standard.js';
+import { usRegT } from './profiles/us-reg-t.js';
+
+export const BUILT_IN_VENUES: Readonly<Record<string, VenueProfile>> = Object.fromEntries(
+  [binanceUsdm, binanceCoinm, bybitLinear, hyperliquid, dydxV4, esmaRetailCfd, mt5Standard, usRegT]
+    .map((venue) => [venue.id, venue]),
+);
+
+export function builtInVenueIds(): string[] {
+  return Object.keys(BUILT_IN_VENUES);
+}

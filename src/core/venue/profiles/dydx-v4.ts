@@ -1,0 +1,38 @@
+/**
+ * dYdX v4 perpetuals, margined in USDC; each isolated position lives in its own subaccount.
+ *
+ * Sources:
+ * - dYdX v4 docs, concepts/trading/liquidations (dydxprotocol/v4-documentation
+ *   docs/pages/concepts/trading/liquidations.mdx): a subaccount is liquidated when its equity falls
+ *   below its maintenance margin requirement |S × P × M|; isolated: p' = (e - s × p) / (|s| × MMF - s),
+ *   e = 1000, s = -3, p = 3000, MMF 5 % -> 3174.60; cross: p' = (e - s × p - MMR_o) / (|s| × MMF - s),
+ *   $1,000 deposit, short 1.5 ETH at 3000 (MMF 5 %), long 1000 STRK at 1.75 (MMF 10 %) -> 3380.95.
+ * - dYdX v4 docs, concepts/trading/margin: initial requirement |S × P × I|, maintenance |S × P × M|.
+ * - Large-cap markets (BTC-USD, ETH-USD): initial 5 %, maintenance 3 % (v4-chain genesis liquidity
+ *   tier "Large-Cap"; governance may change them).
+ * - Losses beyond zero equity go to the insurance fund, then to deleveraging of offsetting positions.
+ */
+import type { VenueProfile } from '../venue-profile.js';
+import { defineInstruments, fraction, leverage } from '../define-instrument.js';
+
+export const dydxV4: VenueProfile = {
+  id: 'dydx-v4',
+  name: 'dYdX v4 perpetuals',
+  sources: ['dYdX v4 docs: concepts/trading/liquidations', 'dYdX v4 docs: concepts/trading/margin'],
+  instrumentKinds: ['linear'],
+  isolatedMargin: true,
+  initialMarginRates: {},
+  leverageCaps: { crypto: leverage('50') },
+  leverageRule: 'dYdX v4 market initial margin fraction (liquidity tiers)',
+  maintenance: { kind: 'instrument-tiers' },
+  valuation: { cross: 'mark', isolated: 'mark' },
+  marginCall: null,
+  liquidation: { basis: 'maintenance', level: fraction('1') },
+  liquidationOrder: 'whole-scope',
+  cureDays: 0,
+  deficit: { kind: 'insurance-fund', fund: 'dYdX insurance fund', fallback: 'deleveraging' },
+  instruments: defineInstruments({
+    'BTC-USD': { kind: 'linear', assetClass: 'crypto', maxLeverage: '20', settlementCurrency: 'USDC', tiers: [['0', '0.03']] },
+    'ETH-USD': { kind: 'linear', assetClass: 'crypto', maxLeverage: '20', settlementCurrency: 'USDC', tiers: [['0', '0.03']] },
+  }),
+};

@@ -1,0 +1,40 @@
+/**
+ * Hyperliquid perpetuals, margined in USDC.
+ *
+ * Sources:
+ * - Hyperliquid docs, "Liquidations": liquidation when account equity (isolated: the position's
+ *   margin) falls below the maintenance margin, "which is half of the initial margin at max
+ *   leverage, varying from 3-50x", and liq_price = price - side × margin_available / position_size
+ *   / (1 - l × side), l = 1 / maintenance leverage. Real API values reproduced in freqtrade
+ *   tests/exchange/test_hyperliquid.py (e.g. BTC long 0.00077 at 62 739, 2x, margin 24.137992,
+ *   max leverage 50 -> 31 708.03843631).
+ * - Hyperliquid docs, "Margin tiers": maintenance_margin_rate(tier n) = initial margin rate at the
+ *   tier's max leverage / 2, deduction_n = deduction_(n-1) + lower_bound_n × (mmr_n - mmr_(n-1));
+ *   BTC 40x to 150M then 20x; ETH 25x to 100M then 15x; SOL 20x to 70M then 10x.
+ * - Losses beyond the bankruptcy price go to the backstop liquidator vault, then auto-deleveraging.
+ */
+import type { VenueProfile } from '../venue-profile.js';
+import { defineInstruments, fraction, leverage } from '../define-instrument.js';
+
+export const hyperliquid: VenueProfile = {
+  id: 'hyperliquid',
+  name: 'Hyperliquid perpetuals',
+  sources: ['Hyperliquid docs: Trading / Liquidations', 'Hyperliquid docs: Trading / Margin tiers'],
+  instrumentKinds: ['linear'],
+  isolatedMargin: true,
+  initialMarginRates: {},
+  leverageCaps: { crypto: leverage('50') },
+  leverageRule: 'Hyperliquid asset max leverage (3x to 50x)',
+  maintenance: { kind: 'half-initial-at-max-leverage' },
+  valuation: { cross: 'mark', isolated: 'mark' },
+  marginCall: null,
+  liquidation: { basis: 'maintenance', level: fraction('1') },
+  liquidationOrder: 'whole-scope',
+  cureDays: 0,
+  deficit: { kind: 'insurance-fund', fund: 'Hyperliquid backstop liquidator vault', fallback: 'auto-deleveraging' },
+  instruments: defineInstruments({
+    BTC: { kind: 'linear', assetClass: 'crypto', maxLeverage: '40', settlementCurrency: 'USDC', leverageTiers: [['0', '40'], ['150000000', '20']] },
+    ETH: { kind: 'linear', assetClass: 'crypto', maxLeverage: '25', settlementCurrency: 'USDC', leverageTiers: [['0', '25'], ['100000000', '15']] },
+    SOL: { kind: 'linear', assetClass: 'crypto', maxLeverage: '20', settlementCurrency: 'USDC', leverageTiers: [['0', '20'], ['70000000', '10']] },
+  }),
+};
