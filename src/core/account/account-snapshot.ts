@@ -2,6 +2,7 @@
  * One account at one venue, frozen at one moment: the validated form of the report contract's
  * snapshot (spec/report.md). Every instrument a position trades has a mark.
  */
+import type { Rational } from '../money/rational.js';
 import type { Amount, InstrumentId, Price, Rate } from '../money/units.js';
 import type { VenueProfile } from '../venue/venue-profile.js';
 import type { Position } from './position.js';
@@ -21,4 +22,4 @@ export interface AccountSnapshot {
 }
 
 /** Prices per instrument as exact fractions: the marks, or the marks after a move. */
-export type PriceMap = ReadonlyMap<InstrumentId, import('../money/rational.js').Rational>;
+export type PriceMap = ReadonlyMap<InstrumentId, Rational>;

@@ -11,12 +11,12 @@
  */
 import type { PriceMap } from '../account/account-snapshot.js';
 import type { Position } from '../account/position.js';
-import { compare, greaterThan, isPositive, lessThan, sign, subtract, sum, type Decimal } from '../money/decimal.js';
+import { compare, greaterThan, isPositive, sign, subtract, sum, type Decimal } from '../money/decimal.js';
 import { addRational, divideRational, fromDecimal, toDecimal, type Rational } from '../money/rational.js';
 import { asQuantity, type Quantity } from '../money/units.js';
 import type { MarginScope } from '../margin/margin-scope.js';
 import { unrealizedPnlAt } from '../margin/position-measures.js';
-import { valueScope, type PositionValuation, type ScopeValuation } from '../margin/scope-valuation.js';
+import { breachesLiquidation, valueScope, type PositionValuation, type ScopeValuation } from '../margin/scope-valuation.js';
 import type { VenueProfile } from '../venue/venue-profile.js';
 
 export interface Fill {
@@ -33,8 +33,8 @@ export interface ForceCloseResult {
   readonly remaining: MarginScope;
 }
 
-function breached(valuation: ScopeValuation): boolean {
-  return valuation.positions.length > 0 && lessThan(valuation.equity, valuation.liquidationRequirement);
+function breached(venue: VenueProfile, valuation: ScopeValuation): boolean {
+  return valuation.positions.length > 0 && breachesLiquidation(venue, valuation.equity, valuation.liquidationRequirement);
 }
 
 function withoutPosition(scope: MarginScope, position: Position, pnl: Decimal, replacement?: Position): MarginScope {
@@ -83,7 +83,7 @@ function quantityToMeet(valuation: ScopeValuation, target: PositionValuation): D
 export function forceClose(venue: VenueProfile, scope: MarginScope, prices: PriceMap, decimals: number): ForceCloseResult {
   const fills: Fill[] = [];
   let current = scope;
-  for (let valuation = valueScope(venue, current, prices, decimals); breached(valuation); valuation = valueScope(venue, current, prices, decimals)) {
+  for (let valuation = valueScope(venue, current, prices, decimals); breached(venue, valuation); valuation = valueScope(venue, current, prices, decimals)) {
     const closeAll = venue.liquidationOrder === 'whole-scope'
       || (venue.liquidationOrder === 'until-requirement-met' && sign(valuation.equity) <= 0);
     if (closeAll) {

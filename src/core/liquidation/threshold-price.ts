@@ -11,17 +11,21 @@
  * account it is the same formula with the other positions' P&L and maintenance held at their
  * marks (Binance's UPNL1 and TMM1). Solved exactly (see piecewise-root.ts), then rounded once to the
  * instrument's tick toward the side where the venue liquidates: down for a long, up for a short.
+ * Where the threshold falls exactly on a tick, the price reported is the first at which the venue
+ * acts: the tick itself at a venue that acts on reaching the requirement, the next one where the
+ * equity must fall below it (and always for a margin call, which is issued below its level).
  */
 import type { AccountSnapshot, PriceMap } from '../account/account-snapshot.js';
 import type { Position } from '../account/position.js';
 import { coordinateDirection, coordinateOfPrice, pnlDirection, priceOfCoordinate } from '../instrument/coordinate.js';
-import { decimal, sign, type Decimal } from '../money/decimal.js';
+import { add, decimal, sign, subtract, type Decimal } from '../money/decimal.js';
 import { fromDecimal, RATIONAL_ZERO, roundRationalToIncrement, subtractRational, type Rational } from '../money/rational.js';
 import { asPrice, type Price } from '../money/units.js';
 import { exposureBreakpoints } from '../margin/maintenance-margin.js';
 import {
   exposures, marginCallThreshold, priceOf, scopeEquity, scopeRequirement, type MarginScope,
 } from '../margin/margin-scope.js';
+import type { VenueProfile } from '../venue/venue-profile.js';
 import { firstBoundary, type PiecewiseAffine } from './piecewise-root.js';
 
 export type ThresholdKind = 'liquidation' | 'margin-call' | 'bankruptcy';
@@ -32,6 +36,17 @@ const UNTICKED_INCREMENT: Decimal = decimal(1n, DECIMALS_WITHOUT_TICK);
 
 export function markPrices(snapshot: AccountSnapshot): PriceMap {
   return new Map([...snapshot.marks].map(([symbol, price]) => [symbol, fromDecimal(price)]));
+}
+
+/**
+ * Whether the venue acts only once equity is strictly below the threshold: a margin call always
+ * (a call is issued below its level) unless the venue has none and calls where it liquidates; a
+ * liquidation where the venue's trigger says "below". Bankruptcy is equity = 0 itself.
+ */
+function actsOnlyBelow(venue: VenueProfile, kind: ThresholdKind): boolean {
+  if (kind === 'bankruptcy') return false;
+  if (kind === 'margin-call' && venue.marginCall) return true;
+  return venue.liquidationTrigger === 'below';
 }
 
 /** equity - requirement of the scope, as a function of the instrument's coordinate x. */
@@ -76,10 +91,15 @@ export function thresholdPrice(
     // The side of the boundary where the threshold is breached, in x, then in price.
     const breachedSideInX = breached ? -direction : direction;
     const breachedSideInPrice = breachedSideInX * coordinateDirection(instrument.kind);
-    const price = priceOfCoordinate(instrument.kind, boundary);
-    const rounded = roundRationalToIncrement(
-      price, instrument.tickSize ?? UNTICKED_INCREMENT, breachedSideInPrice < 0 ? 'floor' : 'ceiling',
+    const increment = instrument.tickSize ?? UNTICKED_INCREMENT;
+    let rounded = roundRationalToIncrement(
+      priceOfCoordinate(instrument.kind, boundary), increment, breachedSideInPrice < 0 ? 'floor' : 'ceiling',
     );
+    if (sign(rounded) <= 0) return null;
+    if (!breached && actsOnlyBelow(snapshot.venue, kind)
+      && gap.evaluate(coordinateOfPrice(instrument.kind, fromDecimal(rounded))).numerator === 0n) {
+      rounded = breachedSideInPrice < 0 ? subtract(rounded, increment) : add(rounded, increment);
+    }
     return sign(rounded) > 0 ? asPrice(rounded) : null;
   }
   return null;

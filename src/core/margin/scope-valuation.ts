@@ -5,14 +5,15 @@
  * so the figures add up to the last unit.
  *
  *   status: bankrupt     equity < 0
- *           liquidation  equity < Rl   (margin-call while a cure period runs: Reg T)
+ *           liquidation  equity < Rl, or <= Rl where the venue acts on reaching it
+ *                        (margin-call while a cure period runs: Reg T)
  *           margin-call  equity < Rc
  *           healthy      otherwise
  */
 import type { PriceMap } from '../account/account-snapshot.js';
 import type { Position } from '../account/position.js';
 import { allocateUnits } from '../money/allocate.js';
-import { add, decimal, isNegative, lessThan, subtract, sum, type Decimal } from '../money/decimal.js';
+import { add, compare, decimal, isNegative, lessThan, subtract, sum, type Decimal } from '../money/decimal.js';
 import { RATIONAL_ZERO, toDecimal, type Rational } from '../money/rational.js';
 import type { VenueProfile } from '../venue/venue-profile.js';
 import {
@@ -52,9 +53,15 @@ export interface ScopeValuation {
   readonly status: MarginStatus;
 }
 
+/** Whether the venue's liquidation rule is met: equity below Rl, or at it where the venue acts on reaching it. */
+export function breachesLiquidation(venue: VenueProfile, equity: Decimal, requirement: Decimal): boolean {
+  const order = compare(equity, requirement);
+  return order < 0 || (order === 0 && venue.liquidationTrigger === 'at-or-below');
+}
+
 export function scopeStatus(venue: VenueProfile, equity: Decimal, marginCall: Decimal, liquidation: Decimal): MarginStatus {
   if (isNegative(equity)) return 'bankrupt';
-  if (lessThan(equity, liquidation)) return venue.cureDays > 0 ? 'margin-call' : 'liquidation';
+  if (breachesLiquidation(venue, equity, liquidation)) return venue.cureDays > 0 ? 'margin-call' : 'liquidation';
   if (lessThan(equity, marginCall)) return 'margin-call';
   return 'healthy';
 }
@@ -96,8 +103,14 @@ export function valueScope(venue: VenueProfile, scope: MarginScope, prices: Pric
   };
 }
 
-/** What it takes to lift the scope back to its margin-call requirement; zero when it is there. */
-export function depositToCure(valuation: ScopeValuation): Decimal {
+/**
+ * The smallest deposit after which the scope is neither called nor liquidated: Rc - equity, or one
+ * unit more where the venue has no call of its own and liquidates on reaching Rl.
+ */
+export function depositToCure(venue: VenueProfile, valuation: ScopeValuation): Decimal {
+  const zero = decimal(0n, valuation.equity.scale);
   const shortfall = subtract(valuation.marginCallRequirement, valuation.equity);
-  return isNegative(shortfall) || shortfall.units === 0n ? decimal(0n, valuation.equity.scale) : shortfall;
+  const mustExceed = !venue.marginCall && venue.liquidationTrigger === 'at-or-below' && valuation.positions.length > 0;
+  if (mustExceed) return compare(shortfall, zero) >= 0 ? add(shortfall, decimal(1n, valuation.equity.scale)) : zero;
+  return compare(shortfall, zero) > 0 ? shortfall : zero;
 }

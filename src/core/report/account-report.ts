@@ -75,7 +75,7 @@ function accountFigures(snapshot: AccountSnapshot, valuations: readonly ScopeVal
     marginLevel: sign(initialMargin) > 0 ? divide(equity, initialMargin, MARGIN_LEVEL_DECIMALS, 'floor') : null,
     marginCallEquity: total((valuation) => valuation.marginCallRequirement),
     liquidationEquity,
-    depositToCure: total(depositToCure),
+    depositToCure: total((valuation) => depositToCure(snapshot.venue, valuation)),
     status: worstStatus(valuations.map((valuation) => valuation.status)),
   };
 }

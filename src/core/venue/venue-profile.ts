@@ -57,6 +57,13 @@ export type DeficitPolicy =
  */
 export type LiquidationOrder = 'whole-scope' | 'largest-loss-first' | 'until-requirement-met';
 
+/**
+ * When equity exactly equals Rl: `at-or-below` venues liquidate ("margin ratio reaches 100 %",
+ * "the mark price reaches the liquidation price", "margin level reaches the stop out level");
+ * `below` venues wait for it to fall under ("falls below", "less than").
+ */
+export type LiquidationTrigger = 'below' | 'at-or-below';
+
 export interface VenueProfile {
   readonly id: string;
   readonly name: string;
@@ -74,6 +81,7 @@ export interface VenueProfile {
   /** Null: the venue issues no margin call of its own before it liquidates (Rc = Rl). */
   readonly marginCall: Threshold | null;
   readonly liquidation: Threshold;
+  readonly liquidationTrigger: LiquidationTrigger;
   readonly liquidationOrder: LiquidationOrder;
   /** Days a margin call may stay unmet before the force-close (Reg T); 0 = at once. */
   readonly cureDays: number;

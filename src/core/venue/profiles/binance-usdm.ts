@@ -41,6 +41,7 @@ export const binanceUsdm: VenueProfile = {
   valuation: { cross: 'mark', isolated: 'mark' },
   marginCall: null,
   liquidation: { basis: 'maintenance', level: fraction('1') },
+  liquidationTrigger: 'at-or-below',
   liquidationOrder: 'whole-scope',
   cureDays: 0,
   deficit: { kind: 'insurance-fund', fund: 'Binance Futures insurance fund', fallback: 'auto-deleveraging' },

@@ -30,6 +30,7 @@ export const bybitLinear: VenueProfile = {
   valuation: { cross: 'mark', isolated: 'entry' },
   marginCall: null,
   liquidation: { basis: 'maintenance', level: fraction('1') },
+  liquidationTrigger: 'at-or-below',
   liquidationOrder: 'whole-scope',
   cureDays: 0,
   deficit: { kind: 'insurance-fund', fund: 'Bybit insurance fund', fallback: 'auto-deleveraging' },

@@ -28,6 +28,7 @@ export const dydxV4: VenueProfile = {
   valuation: { cross: 'mark', isolated: 'mark' },
   marginCall: null,
   liquidation: { basis: 'maintenance', level: fraction('1') },
+  liquidationTrigger: 'below',
   liquidationOrder: 'whole-scope',
   cureDays: 0,
   deficit: { kind: 'insurance-fund', fund: 'dYdX insurance fund', fallback: 'deleveraging' },

@@ -53,6 +53,7 @@ export const esmaRetailCfd: VenueProfile = {
   valuation: { cross: 'entry', isolated: 'entry' },
   marginCall: { basis: 'initial', level: fraction('1') },
   liquidation: { basis: 'initial', level: fraction('0.5') },
+  liquidationTrigger: 'below',
   liquidationOrder: 'largest-loss-first',
   cureDays: 0,
   deficit: { kind: 'negative-balance-protection' },

@@ -29,6 +29,7 @@ export const hyperliquid: VenueProfile = {
   valuation: { cross: 'mark', isolated: 'mark' },
   marginCall: null,
   liquidation: { basis: 'maintenance', level: fraction('1') },
+  liquidationTrigger: 'below',
   liquidationOrder: 'whole-scope',
   cureDays: 0,
   deficit: { kind: 'insurance-fund', fund: 'Hyperliquid backstop liquidator vault', fallback: 'auto-deleveraging' },

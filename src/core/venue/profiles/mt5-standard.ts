@@ -42,6 +42,7 @@ export const mt5Standard: VenueProfile = {
   valuation: { cross: 'mark', isolated: 'mark' },
   marginCall: { basis: 'initial', level: fraction('1') },
   liquidation: { basis: 'initial', level: fraction('0.5') },
+  liquidationTrigger: 'at-or-below',
   liquidationOrder: 'largest-loss-first',
   cureDays: 0,
   deficit: { kind: 'client-debt' },

@@ -29,6 +29,7 @@ export const usRegT: VenueProfile = {
   valuation: { cross: 'mark', isolated: 'mark' },
   marginCall: { basis: 'maintenance', level: fraction('1') },
   liquidation: { basis: 'maintenance', level: fraction('1') },
+  liquidationTrigger: 'below',
   liquidationOrder: 'until-requirement-met',
   cureDays: 2,
   deficit: { kind: 'client-debt' },
