@@ -7,7 +7,8 @@
  * each gapped by -1.5 % and -2 %: who loses what, and who owes what.
  */
 import Table from 'cli-table3';
-import { buildReport, parseSnapshot, rescale, toDecimalString, type AccountReport, type Decimal } from '../core/index.js';
+import { buildReport, parseSnapshot, toDecimalString, type AccountReport, type Decimal } from '../core/index.js';
+import { moneyText } from './money-text.js';
 import { percent } from './report-table.js';
 
 export const DEMO_GAPS = ['-0.015', '-0.02'];
@@ -39,7 +40,7 @@ function demoReport(snapshot: unknown): AccountReport {
   return buildReport(parsed.value);
 }
 
-const usd = (value: Decimal): string => `$${toDecimalString(rescale(value, 2, 'half-even'))}`;
+const usd = (value: Decimal): string => moneyText(value, 2);
 
 export function demoText(): string {
   const reports = DEMO_ACCOUNTS.map((account) => ({ title: account.title, report: demoReport(account.snapshot) }));
@@ -51,7 +52,7 @@ export function demoText(): string {
   table.push(
     ['Exposure (notional)', ...reports.map(({ report }) => usd(report.positions[0]?.notional ?? report.account.equity))],
     ['Margin used', ...reports.map(({ report }) => usd(report.account.initialMargin))],
-    ['Stop-out below equity', ...reports.map(({ report }) => usd(report.account.liquidationEquity))],
+    ['Stop-out at equity', ...reports.map(({ report }) => usd(report.account.liquidationEquity))],
     ['Liquidation price', ...reports.map(({ report }) => (report.positions[0]?.liquidationPrice ? toDecimalString(report.positions[0].liquidationPrice) : '-'))],
   );
   DEMO_GAPS.forEach((gap, index) => {
