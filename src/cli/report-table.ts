@@ -1,5 +1,6 @@
 /** The report as tables for a terminal: the same figures as the JSON, laid out to be read. */
 import Table from 'cli-table3';
+import { groupDigits } from './money-text.js';
 import { dec, multiply, parseDecimal, rescale, toDecimalString, type ReportJson } from '../core/index.js';
 
 const PLAIN = { head: [] as string[], border: [] as string[] };
@@ -10,7 +11,7 @@ function table(head: string[], rows: (string | null)[][], alignRightFrom = 1): s
     style: PLAIN,
     colAligns: head.map((_, index) => (index >= alignRightFrom ? 'right' : 'left')),
   });
-  for (const row of rows) output.push(row.map((cell) => cell ?? '-'));
+  for (const row of rows) output.push(row.map((cell) => (cell === null ? '-' : groupDigits(cell))));
   return output.toString();
 }
 
