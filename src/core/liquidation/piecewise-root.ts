@@ -67,6 +67,7 @@ function satisfies(value: Rational, condition: Condition): boolean {
  * its upper end; moving up, its lower end. Null when it holds nowhere on that side.
  */
 export function firstBoundary(fn: PiecewiseAffine, x0: Rational, direction: 1 | -1, condition: Condition): Rational | null {
+  if (signRational(x0) <= 0) throw new RangeError('the starting coordinate must be positive');
   if (satisfies(fn.evaluate(x0), condition)) return x0;
   const breakpoints = sortedUnique(fn.breakpoints);
   const points = sortedUnique([...breakpoints, ...rootsInSegments(fn, breakpoints), x0]);
