@@ -28,7 +28,12 @@ export type ProblemCode =
   | 'input/not-supported'
   | 'risk/leverage-above-cap';
 
-/** `positions[1].quantity: must be a positive decimal, got "-3"` */
+/**
+ * `positions[1].quantity: must be a positive decimal, got "-3"`, always on one line: control
+ * characters from the input (a symbol with a newline in it) are shown escaped.
+ */
 export function formatProblem(problem: Problem): string {
-  return problem.path ? `${problem.path}: ${problem.message}` : problem.message;
+  const text = problem.path ? `${problem.path}: ${problem.message}` : problem.message;
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, (character) => JSON.stringify(character).slice(1, -1));
 }

@@ -15,7 +15,8 @@ const COIN_DECIMALS: Readonly<Record<string, number>> = {
 
 /** Decimals for amounts in `currency`: known fiat and coins by table; any other code books 8. */
 export function currencyDecimals(currency: string): number {
-  return FIAT_DECIMALS[currency] ?? COIN_DECIMALS[currency] ?? 8;
+  if (Object.hasOwn(FIAT_DECIMALS, currency)) return FIAT_DECIMALS[currency] ?? 2;
+  return Object.hasOwn(COIN_DECIMALS, currency) ? COIN_DECIMALS[currency] ?? 8 : 8;
 }
 
 export const CURRENCY_CODE_PATTERN = /^[A-Z][A-Z0-9]{1,9}$/;

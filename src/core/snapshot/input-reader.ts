@@ -2,8 +2,10 @@
  * Reading untrusted JSON with a path for every value, collecting one Problem per thing wrong rather
  * than stopping at the first (Zod's safeParse, without the dependency: the core has none).
  */
-import { parseDecimal, sign, type Decimal } from '../money/decimal.js';
+import { MAX_DECIMAL_DIGITS, parseDecimal, sign, type Decimal } from '../money/decimal.js';
 import type { Problem, ProblemCode } from '../result.js';
+
+const DIGITS_ONLY = /^-?\d+(?:\.\d+)?$/;
 
 export type JsonObject = Readonly<Record<string, unknown>>;
 
@@ -96,7 +98,10 @@ export function readDecimal(value: unknown, path: string, problems: ProblemList,
   const wanted = `must be ${RULE_WORDS[rule]} written as a string`;
   if (value === undefined) return problems.add(path, 'input/required', `required: ${RULE_WORDS[rule]}`);
   if (typeof value === 'number') {
-    return problems.add(path, 'input/not-a-decimal', `${wanted} such as "${String(value)}", got ${describe(value)}`);
+    return problems.add(path, 'input/not-a-decimal', `${wanted} (decimals travel as JSON strings), got ${describe(value)}`);
+  }
+  if (typeof value === 'string' && DIGITS_ONLY.test(value) && value.replace(/\D/g, '').length > MAX_DECIMAL_DIGITS) {
+    return problems.add(path, 'input/out-of-range', `has more than ${MAX_DECIMAL_DIGITS} digits, got ${describe(value)}`);
   }
   const parsed = typeof value === 'string' ? parseDecimal(value) : undefined;
   if (!parsed) return problems.add(path, 'input/not-a-decimal', `${wanted}, got ${describe(value)}`);

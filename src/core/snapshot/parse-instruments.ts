@@ -13,6 +13,7 @@ import { fromDecimal, rational, divideRational, multiplyRational, RATIONAL_ONE }
 import { asInstrumentId, asLeverage, asPrice, asQuantity } from '../money/units.js';
 import { CURRENCY_CODE_PATTERN } from '../money/currency.js';
 import type { VenueProfile } from '../venue/venue-profile.js';
+import { builtInInstrument } from '../venue/built-in-venues.js';
 import {
   childPath, describe, readArray, readChoice, readDecimal, readObject, rejectUnknownKeys, readString, type ProblemList,
 } from './input-reader.js';
@@ -113,7 +114,10 @@ function parseInstrument(
       else problems.add(field('maxLeverage'), 'input/required', `required at ${venue.id} when no maintenanceTiers are given: maintenance is half the initial margin at max leverage`);
     }
   }
-  if (problems.items.length > problemsBefore || !kind || !assetClass || !contractSize || !tiers) return undefined;
+  if (problems.items.length > problemsBefore) return undefined;
+  if (!kind || !assetClass || !contractSize || !tiers) {
+    return problems.add(path, 'input/malformed', 'an incomplete instrument: give at least its "kind" and "assetClass"');
+  }
   return {
     symbol: asInstrumentId(symbol),
     kind,
@@ -135,7 +139,7 @@ export function parseInstruments(
   const object = readObject(value, path, problems);
   if (!object) return instruments;
   for (const [symbol, spec] of Object.entries(object)) {
-    instruments.set(symbol, parseInstrument(symbol, spec, venue.instruments[symbol], venue, childPath(path, symbol), problems));
+    instruments.set(symbol, parseInstrument(symbol, spec, builtInInstrument(venue, symbol), venue, childPath(path, symbol), problems));
   }
   return instruments;
 }

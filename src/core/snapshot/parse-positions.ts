@@ -7,18 +7,19 @@
 import type { Position } from '../account/position.js';
 import type { Instrument } from '../instrument/instrument.js';
 import { leverageCap, entryNotional } from '../margin/position-measures.js';
-import { normalize, toDecimalString } from '../money/decimal.js';
+import { normalize, toDecimalString, type Decimal } from '../money/decimal.js';
 import { compareRational, fromDecimal, toDecimal } from '../money/rational.js';
 import { asAmount, asLeverage, asPositionId, asPrice, asQuantity } from '../money/units.js';
 import { tierAt } from '../instrument/maintenance-tiers.js';
 import type { VenueProfile } from '../venue/venue-profile.js';
 import {
-  childPath, describe, readArray, readChoice, readDecimal, readObject, readString, rejectUnknownKeys, type ProblemList,
+  childPath, describe, readArray, readChoice, readDecimal, readObject, readString, rejectUnknownKeys, type JsonObject,
+  type ProblemList,
 } from './input-reader.js';
 
 const POSITION_FIELDS = ['id', 'instrument', 'side', 'quantity', 'entryPrice', 'leverage', 'isolatedMargin'] as const;
 
-const ratio = (value: Parameters<typeof toDecimalString>[0]): string => `${toDecimalString(normalize(value))}:1`;
+const ratio = (value: Decimal): string => `${toDecimalString(normalize(value))}:1`;
 
 /** The message for leverage above the cap, naming which cap and the rule behind it. */
 function capMessage(venue: VenueProfile, position: Position): string | undefined {
@@ -40,10 +41,57 @@ function capMessage(venue: VenueProfile, position: Position): string | undefined
     + `${toDecimalString(toDecimal(tier.floor, 2, 'half-even'))}) at ${venue.id}`;
 }
 
+const POSITIONS_REQUIRED = 'required: an array of positions, empty for an account with none';
+
+interface PositionFields {
+  readonly id?: string;
+  readonly symbol?: string;
+  readonly side?: 'long' | 'short';
+  readonly quantity?: Decimal;
+  readonly entryPrice?: Decimal;
+  readonly leverage?: Decimal;
+  readonly isolatedMargin?: Decimal;
+}
+
+/** A position's own fields, each checked on its own; nothing here needs the venue. */
+function readPositionFields(object: JsonObject, positionPath: string, problems: ProblemList, index: number): PositionFields {
+  const field = (key: (typeof POSITION_FIELDS)[number]): string => childPath(positionPath, key);
+  rejectUnknownKeys(object, POSITION_FIELDS, positionPath, problems);
+  const id = object.id === undefined ? `position-${index + 1}` : readString(object.id, field('id'), problems);
+  const symbol = readString(object.instrument, field('instrument'), problems);
+  const side = readChoice(object.side, ['long', 'short'] as const, field('side'), problems);
+  const quantity = readDecimal(object.quantity, field('quantity'), problems, 'positive');
+  const entryPrice = readDecimal(object.entryPrice, field('entryPrice'), problems, 'positive');
+  const leverage = object.leverage === undefined ? undefined : readDecimal(object.leverage, field('leverage'), problems, 'positive');
+  const isolatedMargin = object.isolatedMargin === undefined
+    ? undefined : readDecimal(object.isolatedMargin, field('isolatedMargin'), problems, 'positive');
+  return {
+    ...(id !== undefined ? { id } : {}), ...(symbol !== undefined ? { symbol } : {}), ...(side ? { side } : {}),
+    ...(quantity ? { quantity } : {}), ...(entryPrice ? { entryPrice } : {}), ...(leverage ? { leverage } : {}),
+    ...(isolatedMargin ? { isolatedMargin } : {}),
+  };
+}
+
+/** The checks that need no venue, for a snapshot whose venue is unknown. */
+export function checkPositionFields(value: unknown, path: string, problems: ProblemList): void {
+  if (value === undefined) {
+    problems.add(path, 'input/required', POSITIONS_REQUIRED);
+    return;
+  }
+  (readArray(value, path, problems) ?? []).forEach((entry, index) => {
+    const object = readObject(entry, childPath(path, index), problems);
+    if (object) readPositionFields(object, childPath(path, index), problems, index);
+  });
+}
+
 export function parsePositions(
   value: unknown, venue: VenueProfile, instruments: ReadonlyMap<string, Instrument | undefined>, path: string,
   problems: ProblemList,
 ): Position[] {
+  if (value === undefined) {
+    problems.add(path, 'input/required', POSITIONS_REQUIRED);
+    return [];
+  }
   const list = readArray(value, path, problems) ?? [];
   const positions: Position[] = [];
   const seen = new Set<string>();
@@ -52,12 +100,10 @@ export function parsePositions(
     const field = (key: (typeof POSITION_FIELDS)[number]): string => childPath(positionPath, key);
     const object = readObject(entry, positionPath, problems);
     if (!object) return;
-    rejectUnknownKeys(object, POSITION_FIELDS, positionPath, problems);
     const before = problems.items.length;
-    const id = object.id === undefined ? `position-${index + 1}` : readString(object.id, field('id'), problems);
+    const { id, symbol, side, quantity, entryPrice, leverage, isolatedMargin } = readPositionFields(object, positionPath, problems, index);
     if (id !== undefined && seen.has(id)) problems.add(field('id'), 'input/duplicate', `${describe(id)} is already the id of an earlier position`);
     if (id !== undefined) seen.add(id);
-    const symbol = readString(object.instrument, field('instrument'), problems);
     const instrument = symbol === undefined ? undefined : instruments.get(symbol);
     if (symbol !== undefined && !instruments.has(symbol)) {
       const known = [...instruments.keys()];
@@ -70,12 +116,6 @@ export function parsePositions(
         `${instrument.symbol} has no maintenance tiers at ${venue.id}: give the venue's current brackets under `
         + `instruments.${instrument.symbol}.maintenanceTiers`);
     }
-    const side = readChoice(object.side, ['long', 'short'] as const, field('side'), problems);
-    const quantity = readDecimal(object.quantity, field('quantity'), problems, 'positive');
-    const entryPrice = readDecimal(object.entryPrice, field('entryPrice'), problems, 'positive');
-    const leverage = object.leverage === undefined ? undefined : readDecimal(object.leverage, field('leverage'), problems, 'positive');
-    const isolatedMargin = object.isolatedMargin === undefined
-      ? undefined : readDecimal(object.isolatedMargin, field('isolatedMargin'), problems, 'positive');
     if (isolatedMargin && !venue.isolatedMargin) {
       problems.add(field('isolatedMargin'), 'input/not-supported', `${venue.id} has no isolated margin: every position shares the account`);
     }

@@ -14,7 +14,7 @@ import {
   childPath, describe, isObject, ProblemList, readArray, readDecimal, readObject, readString, rejectUnknownKeys,
 } from './input-reader.js';
 import { parseInstruments } from './parse-instruments.js';
-import { parsePositions } from './parse-positions.js';
+import { checkPositionFields, parsePositions } from './parse-positions.js';
 import { parseVenue } from './parse-venue.js';
 
 const SNAPSHOT_FIELDS = ['venue', 'account', 'instruments', 'positions', 'marks', 'shocks'] as const;
@@ -31,10 +31,10 @@ function parseAccount(value: unknown, problems: ProblemList): { currency?: strin
   const account = readObject(value, 'account', problems);
   if (!account) return {};
   rejectUnknownKeys(account, ACCOUNT_FIELDS, 'account', problems);
-  const currency = readString(account.currency, 'account.currency', problems);
-  if (currency !== undefined && !CURRENCY_CODE_PATTERN.test(currency)) {
-    problems.add('account.currency', 'input/wrong-type', `must be a currency code such as "USD" or "USDT", got ${describe(currency)}`);
-    return {};
+  const text = readString(account.currency, 'account.currency', problems);
+  const currency = text !== undefined && CURRENCY_CODE_PATTERN.test(text) ? text : undefined;
+  if (text !== undefined && !currency) {
+    problems.add('account.currency', 'input/wrong-type', `must be a currency code such as "USD" or "USDT", got ${describe(text)}`);
   }
   const balance = readDecimal(account.balance, 'account.balance', problems, 'any');
   if (currency && balance) checkPrecision(balance, currencyDecimals(currency), currency, 'account.balance', problems);
@@ -116,7 +116,8 @@ export function parseSnapshot(value: unknown): Result<AccountSnapshot, readonly 
   const { currency, balance } = parseAccount(snapshot.account, problems);
   const shocks = parseShocks(snapshot.shocks, problems);
   if (!venue) {
-    if (snapshot.positions === undefined) problems.add('positions', 'input/required', 'required: an array, empty for an account with no positions');
+    // Without a venue the instruments cannot be resolved, but every position's own fields can be checked.
+    checkPositionFields(snapshot.positions, 'positions', problems);
     return err(problems.items);
   }
   const instruments = parseInstruments(snapshot.instruments, venue, 'instruments', problems);

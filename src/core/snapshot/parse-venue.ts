@@ -9,10 +9,10 @@
  * - cureDays: securities venues, days a call may stay unmet before the broker sells.
  */
 import { compareRational, fromDecimal } from '../money/rational.js';
-import { BUILT_IN_VENUES } from '../venue/built-in-venues.js';
+import { BUILT_IN_VENUES, builtInVenue } from '../venue/built-in-venues.js';
 import type { Threshold, VenueProfile } from '../venue/venue-profile.js';
 import {
-  childPath, describe, readBoolean, readDecimal, readObject, readString, rejectUnknownKeys, type ProblemList,
+  childPath, describe, isObject, readBoolean, readDecimal, readString, rejectUnknownKeys, type ProblemList,
 } from './input-reader.js';
 
 const OVERRIDES = [
@@ -21,7 +21,7 @@ const OVERRIDES = [
 ] as const;
 
 function builtIn(id: string, path: string, problems: ProblemList): VenueProfile | undefined {
-  const venue = BUILT_IN_VENUES[id];
+  const venue = builtInVenue(id);
   if (venue) return venue;
   return problems.add(path, 'input/unknown-venue',
     `unknown venue ${describe(id)}; built-in venues are: ${Object.keys(BUILT_IN_VENUES).join(', ')}`);
@@ -36,8 +36,10 @@ function readCureDays(value: unknown, path: string, problems: ProblemList): numb
 export function parseVenue(value: unknown, path: string, problems: ProblemList): VenueProfile | undefined {
   if (typeof value === 'string') return builtIn(value, path, problems);
   if (value === undefined) return problems.add(path, 'input/required', 'required: a built-in venue id or {"extends": id, ...}');
-  const object = readObject(value, path, problems);
-  if (!object) return undefined;
+  if (!isObject(value)) {
+    return problems.add(path, 'input/wrong-type', `must be a built-in venue id or an object {"extends": id, ...}, got ${describe(value)}`);
+  }
+  const object = value;
   rejectUnknownKeys(object, OVERRIDES, path, problems);
   const baseId = readString(object.extends, childPath(path, 'extends'), problems);
   const base = baseId === undefined ? undefined : builtIn(baseId, childPath(path, 'extends'), problems);
@@ -60,7 +62,11 @@ export function parseVenue(value: unknown, path: string, problems: ProblemList):
     return parsed ? { basis: 'initial', level: fromDecimal(parsed) } : undefined;
   };
   const marginCall = level('marginCallLevel');
-  const stopOut = level('stopOutLevel');
+  if (object.stopOutLevel !== undefined && base.liquidation.basis !== 'initial') {
+    problems.add(childPath(path, 'stopOutLevel'), 'input/not-supported',
+      `${base.id} liquidates on its maintenance margin, not on a margin level; a stop-out level applies to margin-level venues`);
+  }
+  const stopOut = base.liquidation.basis === 'initial' ? level('stopOutLevel') : undefined;
   if (marginCall) venue = { ...venue, marginCall };
   if (stopOut) venue = { ...venue, liquidation: stopOut };
   const call = venue.marginCall;

@@ -17,3 +17,13 @@ export const BUILT_IN_VENUES: Readonly<Record<string, VenueProfile>> = Object.fr
 export function builtInVenueIds(): string[] {
   return Object.keys(BUILT_IN_VENUES);
 }
+
+/** The built-in profile with this id; never an inherited member such as "toString". */
+export function builtInVenue(id: string): VenueProfile | undefined {
+  return Object.hasOwn(BUILT_IN_VENUES, id) ? BUILT_IN_VENUES[id] : undefined;
+}
+
+/** A venue's own built-in instrument of this symbol, if it has one. */
+export function builtInInstrument(venue: VenueProfile, symbol: string): VenueProfile['instruments'][string] | undefined {
+  return Object.hasOwn(venue.instruments, symbol) ? venue.instruments[symbol] : undefined;
+}
