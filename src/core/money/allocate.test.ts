@@ -25,6 +25,13 @@ function integerWeights(weights: readonly Rational[]): bigint[] {
   return weights.map((weight) => weight.numerator * (common / weight.denominator));
 }
 
+/** The integer weights the allocation uses, and their sum: all-zero weights count as equal. */
+function effectiveWeights(weights: readonly Rational[]): { integer: bigint[]; weightSum: bigint } {
+  const integer = integerWeights(weights);
+  const weightSum = integer.reduce((a, b) => a + b, 0n);
+  return weightSum === 0n ? { integer: integer.map(() => 1n), weightSum: BigInt(weights.length) } : { integer, weightSum };
+}
+
 describe('allocateUnits', () => {
   test('worked examples', () => {
     // 10 by 0.5 : 0.3 : 0.2 -> 5, 3, 2 exactly.
@@ -88,12 +95,7 @@ describe('allocateUnits', () => {
   test('each part is the floor or ceiling of its exact share, so within one unit of it (fc)', () => {
     fc.assert(fc.property(totalArb, weightsArb, (total, weights) => {
       const parts = allocateUnits(total, weights);
-      let integer = integerWeights(weights);
-      let weightSum = integer.reduce((a, b) => a + b, 0n);
-      if (weightSum === 0n) {
-        integer = integer.map(() => 1n);
-        weightSum = BigInt(weights.length);
-      }
+      const { integer, weightSum } = effectiveWeights(weights);
       parts.forEach((part, index) => {
         const scaled = total * (integer[index] as bigint); // share × weightSum
         const floor = floorDivide(scaled, weightSum);
@@ -108,12 +110,7 @@ describe('allocateUnits', () => {
   test('extra units go to the largest remainders, ties to the earlier part (fc)', () => {
     fc.assert(fc.property(totalArb, weightsArb, (total, weights) => {
       const parts = allocateUnits(total, weights);
-      let integer = integerWeights(weights);
-      let weightSum = integer.reduce((a, b) => a + b, 0n);
-      if (weightSum === 0n) {
-        integer = integer.map(() => 1n);
-        weightSum = BigInt(weights.length);
-      }
+      const { integer, weightSum } = effectiveWeights(weights);
       // remainder_i × weightSum = total × W_i - floor_i × weightSum, in [0, weightSum).
       const scaledRemainders = integer.map((weight) => {
         const scaled = total * weight;

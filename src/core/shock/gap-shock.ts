@@ -11,14 +11,15 @@
  * The outcomes conserve money to the last unit:
  *   client loss + venue loss = -P&L     and     debt = the deficit the venue does not absorb.
  */
-import type { AccountSnapshot } from '../account/account-snapshot.js';
+import type { AccountSnapshot, PriceMap } from '../account/account-snapshot.js';
 import { add, decimal, isNegative, multiply, negate, subtract, sum, ONE, type Decimal } from '../money/decimal.js';
-import { addRational, fromDecimal, type Rational } from '../money/rational.js';
+import { addRational, fromDecimal } from '../money/rational.js';
 import { asPrice, type InstrumentId, type Price, type Rate } from '../money/units.js';
 import { settleDeficit } from '../deficit/deficit-policy.js';
 import { forceClose, type Fill } from '../liquidation/force-close.js';
 import { marginScopes, type MarginScope } from '../margin/margin-scope.js';
 import { valueScope, worstStatus, type MarginStatus } from '../margin/scope-valuation.js';
+import type { VenueProfile } from '../venue/venue-profile.js';
 
 export interface ShockOutcome {
   readonly move: Rate;
@@ -47,8 +48,24 @@ export function gappedMarks(snapshot: AccountSnapshot, move: Rate): Map<Instrume
 
 interface ScopeOutcome {
   readonly fills: readonly Fill[];
+  /** The scope's equity once closed and settled. */
   readonly equity: Decimal;
+  /** The part of a deficit the venue absorbed. */
   readonly absorbed: Decimal;
+  /** An isolated deficit the client owes, charged to the wallet (the cross scope). */
+  readonly chargedToWallet: Decimal;
+}
+
+/** Force-close one scope at the gapped prices and settle what is left below zero. */
+function settleScope(venue: VenueProfile, scope: MarginScope, prices: PriceMap, decimals: number): ScopeOutcome {
+  const zero = decimal(0n, decimals);
+  const closed = forceClose(venue, scope, prices, decimals);
+  const after = valueScope(venue, closed.remaining, prices, decimals);
+  const settled = settleDeficit(venue.deficit, after.collateral, after.positions.length > 0);
+  if (scope.kind === 'isolated' && isNegative(settled.collateral)) {
+    return { fills: closed.fills, equity: zero, absorbed: settled.absorbed, chargedToWallet: settled.collateral };
+  }
+  return { fills: closed.fills, equity: add(settled.collateral, after.unrealizedPnl), absorbed: settled.absorbed, chargedToWallet: zero };
 }
 
 export function applyShock(snapshot: AccountSnapshot, move: Rate): ShockOutcome {
@@ -62,21 +79,12 @@ export function applyShock(snapshot: AccountSnapshot, move: Rate): ShockOutcome 
 
   // Isolated scopes first: where the client owes deficits, an isolated one is charged to the wallet
   // before the cross account is checked.
-  let carried: Rational = fromDecimal(decimal(0n, decimals));
-  const settle = (scope: MarginScope): ScopeOutcome => {
-    const closed = forceClose(venue, scope, prices, decimals);
-    const after = valueScope(venue, closed.remaining, prices, decimals);
-    const settled = settleDeficit(venue.deficit, after.collateral, after.positions.length > 0);
-    if (scope.kind === 'isolated' && isNegative(settled.collateral)) {
-      carried = addRational(carried, fromDecimal(settled.collateral));
-      return { fills: closed.fills, equity: decimal(0n, decimals), absorbed: settled.absorbed };
-    }
-    return { fills: closed.fills, equity: add(settled.collateral, after.unrealizedPnl), absorbed: settled.absorbed };
-  };
-  const isolated = scopes.filter((scope) => scope.kind === 'isolated').map(settle);
+  const isolated = scopes.filter((scope) => scope.kind === 'isolated').map((scope) => settleScope(venue, scope, prices, decimals));
+  const charged = fromDecimal(sum(isolated.map((outcome) => outcome.chargedToWallet)));
   const crossScope = scopes.find((scope) => scope.kind === 'cross');
-  const cross = crossScope ? settle({ ...crossScope, collateral: addRational(crossScope.collateral, carried) }) : undefined;
-  const outcomes = cross ? [cross, ...isolated] : isolated;
+  const outcomes = crossScope
+    ? [settleScope(venue, { ...crossScope, collateral: addRational(crossScope.collateral, charged) }, prices, decimals), ...isolated]
+    : isolated;
 
   const equityAfter = sum(outcomes.map((outcome) => outcome.equity));
   const fills = outcomes.flatMap((outcome) => outcome.fills);
