@@ -33,9 +33,26 @@ function program(): Command {
   return root;
 }
 
+/**
+ * The first word that is not an option, when it names no command. Checked before commander
+ * parses, because commander answers `stopout nonsense --help` with the general help and exit 0.
+ */
+function unknownCommand(root: Command, argv: readonly string[]): string | undefined {
+  const word = argv.slice(2).find((argument) => !argument.startsWith('-'));
+  const known = [...root.commands.map((command) => command.name()), 'help'];
+  return word !== undefined && !known.includes(word) ? word : undefined;
+}
+
 async function main(argv: readonly string[]): Promise<void> {
+  const root = program();
+  const unknown = unknownCommand(root, argv);
+  if (unknown !== undefined) {
+    process.stderr.write(`stopout: unknown command ${JSON.stringify(unknown)}; commands: ${root.commands.map((command) => command.name()).join(', ')}\n`);
+    process.exitCode = EXIT_BAD_INPUT;
+    return;
+  }
   try {
-    await program().parseAsync([...argv]);
+    await root.parseAsync([...argv]);
   } catch (error) {
     if (error instanceof CommanderError) {
       process.exitCode = error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
