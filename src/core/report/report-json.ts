@@ -5,9 +5,9 @@
  */
 import { normalize, rescale, toDecimalString, type Decimal } from '../money/decimal.js';
 import type { Price } from '../money/units.js';
-import type { AccountSnapshot } from '../account/account-snapshot.js';
 import type { Instrument } from '../instrument/instrument.js';
-import type { AccountReport } from './account-report.js';
+import type { ShockOutcome } from '../shock/gap-shock.js';
+import type { AccountReport, PositionFigures } from './account-report.js';
 
 export interface ReportJson {
   readonly venue: { readonly id: string; readonly name: string; readonly deficitPolicy: string; readonly cureDays: number };
@@ -24,10 +24,52 @@ function priceText(instrument: Instrument, price: Price | null): string | null {
   return instrument.tickSize ? toDecimalString(price) : toDecimalString(normalize(price));
 }
 
+function positionJson(figures: PositionFigures, amount: (value: Decimal) => string): Readonly<Record<string, string | null>> {
+  const { position } = figures;
+  return {
+    id: position.id,
+    instrument: position.instrument.symbol,
+    side: position.side,
+    quantity: toDecimalString(position.quantity),
+    entryPrice: toDecimalString(position.entryPrice),
+    markPrice: toDecimalString(figures.markPrice),
+    margin: figures.margin,
+    leverage: position.leverage ? toDecimalString(position.leverage) : null,
+    notional: amount(figures.notional),
+    unrealizedPnl: amount(figures.unrealizedPnl),
+    initialMargin: amount(figures.initialMargin),
+    maintenanceMargin: amount(figures.maintenanceMargin),
+    liquidationPrice: priceText(position.instrument, figures.liquidationPrice),
+    marginCallPrice: priceText(position.instrument, figures.marginCallPrice),
+    bankruptcyPrice: priceText(position.instrument, figures.bankruptcyPrice),
+    status: figures.status,
+  };
+}
+
+function shockJson(shock: ShockOutcome, amount: (value: Decimal) => string): Readonly<Record<string, unknown>> {
+  return {
+    move: fraction(shock.move),
+    marks: Object.fromEntries([...shock.marks].map(([symbol, price]) => [symbol, fraction(price)])),
+    pnl: amount(shock.pnl),
+    equity: amount(shock.equity),
+    status: shock.status,
+    liquidated: shock.liquidated,
+    closed: shock.fills.map((fill) => ({
+      position: fill.position.id,
+      quantity: toDecimalString(fill.quantity),
+      price: fraction(shock.marks.get(fill.position.instrument.symbol) ?? fill.position.entryPrice),
+      pnl: amount(fill.pnl),
+    })),
+    clientLoss: amount(shock.clientLoss),
+    debt: amount(shock.debt),
+    venueLoss: amount(shock.venueLoss),
+    equityAfter: amount(shock.equityAfter),
+  };
+}
+
 export function reportToJson(report: AccountReport): ReportJson {
-  const snapshot: AccountSnapshot = report.snapshot;
+  const { snapshot, account } = report;
   const amount = (value: Decimal): string => toDecimalString(rescale(value, snapshot.currencyDecimals, 'half-even'));
-  const { account } = report;
   return {
     venue: {
       id: snapshot.venue.id,
@@ -49,44 +91,7 @@ export function reportToJson(report: AccountReport): ReportJson {
       depositToCure: amount(account.depositToCure),
       status: account.status,
     },
-    positions: report.positions.map((figures) => {
-      const { position } = figures;
-      return {
-        id: position.id,
-        instrument: position.instrument.symbol,
-        side: position.side,
-        quantity: toDecimalString(position.quantity),
-        entryPrice: toDecimalString(position.entryPrice),
-        markPrice: toDecimalString(figures.markPrice),
-        margin: figures.margin,
-        leverage: position.leverage ? toDecimalString(position.leverage) : null,
-        notional: amount(figures.notional),
-        unrealizedPnl: amount(figures.unrealizedPnl),
-        initialMargin: amount(figures.initialMargin),
-        maintenanceMargin: amount(figures.maintenanceMargin),
-        liquidationPrice: priceText(position.instrument, figures.liquidationPrice),
-        marginCallPrice: priceText(position.instrument, figures.marginCallPrice),
-        bankruptcyPrice: priceText(position.instrument, figures.bankruptcyPrice),
-        status: figures.status,
-      };
-    }),
-    shocks: report.shocks.map((shock) => ({
-      move: fraction(shock.move),
-      marks: Object.fromEntries([...shock.marks].map(([symbol, price]) => [symbol, fraction(price)])),
-      pnl: amount(shock.pnl),
-      equity: amount(shock.equity),
-      status: shock.status,
-      liquidated: shock.liquidated,
-      closed: shock.fills.map((fill) => ({
-        position: fill.position.id,
-        quantity: toDecimalString(fill.quantity),
-        price: fraction(shock.marks.get(fill.position.instrument.symbol) ?? fill.position.entryPrice),
-        pnl: amount(fill.pnl),
-      })),
-      clientLoss: amount(shock.clientLoss),
-      debt: amount(shock.debt),
-      venueLoss: amount(shock.venueLoss),
-      equityAfter: amount(shock.equityAfter),
-    })),
+    positions: report.positions.map((figures) => positionJson(figures, amount)),
+    shocks: report.shocks.map((shock) => shockJson(shock, amount)),
   };
 }
