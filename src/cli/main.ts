@@ -7,6 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { demoText } from './demo.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK } from './exit-codes.js';
+import { runReplay } from './replay-command.js';
 import { runReport, type ReportFormat } from './report-command.js';
 
 function program(): Command {
@@ -21,6 +22,19 @@ function program(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('json'))
     .action(async (file: string, options: { format: ReportFormat }) => {
       const output = await runReport(file, options.format);
+      process.stdout.write(output.stdout);
+      process.stderr.write(output.stderr);
+      process.exitCode = output.exitCode;
+    });
+  root.command('replay')
+    .description('run the engine over a scenario: commands and a price file in, events out (see spec/engine.md)')
+    .argument('<file>', "a scenario JSON file, or '-' for standard input")
+    .option('--summary', 'print one JSON object: the final account, positions, totals and event counts')
+    .addOption(new Option('--format <format>', 'events as JSON lines, or a readable timeline').choices(['json', 'table']).default('json'))
+    .option('--prices <file>', "a price file to use instead of the scenario's prices.file")
+    .option('--save-state <file>', 'write the final engine state, a scenario start to go on from')
+    .action(async (file: string, options: { summary?: boolean; format: 'json' | 'table'; prices?: string; saveState?: string }) => {
+      const output = await runReplay(file, options);
       process.stdout.write(output.stdout);
       process.stderr.write(output.stderr);
       process.exitCode = output.exitCode;

@@ -47,3 +47,17 @@ export function reportFromJson(value: unknown): Result<ReportJson, readonly Prob
   const snapshot = parseSnapshot(value);
   return snapshot.ok ? { ok: true, value: reportToJson(buildReport(snapshot.value)) } : snapshot;
 }
+
+export type {
+  Command, CommandType, EngineEvent, EventType, EngineState, StepResult, Totals, Debt, DebtStatus, Market, Counterparty,
+  RejectionCode, OpenOrder, StopTrigger,
+} from './engine/engine-types.js';
+export { EVENT_TYPES } from './engine/engine-types.js';
+export { step, initialState, conservationGap } from './engine/step.js';
+export { parseCommand, COMMAND_TYPES } from './engine/parse-command.js';
+export { parseScenario, type Scenario, type PriceFeed } from './engine/parse-scenario.js';
+export { replay, barWalk, eventToJson, type ReplayStep } from './engine/replay.js';
+export { summarize, type ReplaySummary } from './engine/summary.js';
+export { stateToJson, type AccountSource } from './engine/state-json.js';
+export { parseInstant, formatInstant, type Instant } from './engine/instant.js';
+export { parsePriceFile, type Bar, type PriceFileOptions } from './replay/price-file.js';

@@ -26,6 +26,8 @@ export type ProblemCode =
   | 'input/unknown-venue'
   | 'input/unknown-instrument'
   | 'input/not-supported'
+  | 'input/conflict'
+  | 'input/out-of-order'
   | 'risk/leverage-above-cap';
 
 /**

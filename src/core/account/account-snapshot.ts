@@ -5,6 +5,7 @@
 import type { Rational } from '../money/rational.js';
 import type { Amount, InstrumentId, Price, Rate } from '../money/units.js';
 import type { VenueProfile } from '../venue/venue-profile.js';
+import type { Instrument } from '../instrument/instrument.js';
 import type { Position } from './position.js';
 
 export interface AccountSnapshot {
@@ -17,6 +18,8 @@ export interface AccountSnapshot {
   readonly balance: Amount;
   readonly positions: readonly Position[];
   readonly marks: ReadonlyMap<InstrumentId, Price>;
+  /** Every instrument the account may trade: the venue's, with the snapshot's additions and overrides. */
+  readonly instruments?: ReadonlyMap<InstrumentId, Instrument>;
   /** Instantaneous relative moves of every mark to report on ("-0.015" = a 1.5 % gap down). */
   readonly shocks: readonly Rate[];
 }

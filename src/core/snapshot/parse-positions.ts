@@ -22,7 +22,7 @@ const POSITION_FIELDS = ['id', 'instrument', 'side', 'quantity', 'entryPrice', '
 const ratio = (value: Decimal): string => `${toDecimalString(normalize(value))}:1`;
 
 /** The message for leverage above the cap, naming which cap and the rule behind it. */
-function capMessage(venue: VenueProfile, position: Position): string | undefined {
+export function capMessage(venue: VenueProfile, position: Position): string | undefined {
   const cap = leverageCap(venue, position);
   if (!cap || !position.leverage || compareRational(fromDecimal(position.leverage), cap) <= 0) return undefined;
   const { instrument } = position;

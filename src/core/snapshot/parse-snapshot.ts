@@ -132,6 +132,7 @@ export function parseSnapshot(value: unknown): Result<AccountSnapshot, readonly 
     balance: asAmount(balance),
     positions,
     marks,
+    instruments: new Map([...instruments].flatMap(([symbol, instrument]) => (instrument ? [[asInstrumentId(symbol), instrument] as const] : []))),
     shocks,
   });
 }

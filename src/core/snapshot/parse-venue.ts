@@ -6,8 +6,10 @@
  * - negativeBalanceProtection: true = the venue absorbs deficits; false = the client owes them;
  * - marginCallLevel / stopOutLevel: margin level (equity / used margin) as a fraction, "1.00" = 100 %;
  * - maintenanceLong / maintenanceShort: securities venues, fraction of market value;
- * - cureDays: securities venues, days a call may stay unmet before the broker sells.
+ * - cureDays: securities venues, days a call may stay unmet before the broker sells;
+ * - liquidationFeeRate: the fee on a forced close as a fraction of the closed notional ("0" = none).
  */
+import { compare, ONE } from '../money/decimal.js';
 import { compareRational, fromDecimal } from '../money/rational.js';
 import { BUILT_IN_VENUES, builtInVenue } from '../venue/built-in-venues.js';
 import type { Threshold, VenueProfile } from '../venue/venue-profile.js';
@@ -17,7 +19,7 @@ import {
 
 const OVERRIDES = [
   'extends', 'id', 'name', 'negativeBalanceProtection', 'marginCallLevel', 'stopOutLevel',
-  'maintenanceLong', 'maintenanceShort', 'cureDays',
+  'maintenanceLong', 'maintenanceShort', 'cureDays', 'liquidationFeeRate',
 ] as const;
 
 function builtIn(id: string, path: string, problems: ProblemList): VenueProfile | undefined {
@@ -101,6 +103,12 @@ export function parseVenue(value: unknown, path: string, problems: ProblemList):
     if (protectedBalance !== undefined) {
       venue = { ...venue, deficit: protectedBalance ? { kind: 'negative-balance-protection' } : { kind: 'client-debt' } };
     }
+  }
+  if (value.liquidationFeeRate !== undefined) {
+    const rate = readDecimal(value.liquidationFeeRate, childPath(path, 'liquidationFeeRate'), problems, 'non-negative');
+    if (rate && compare(rate, ONE) >= 0) {
+      problems.add(childPath(path, 'liquidationFeeRate'), 'input/out-of-range', `must be a fraction below 1, got ${describe(value.liquidationFeeRate)}`);
+    } else if (rate) venue = { ...venue, liquidationFeeRate: fromDecimal(rate) };
   }
   return withSecuritiesTerms(withLevels(venue, value, path, problems), value, path, problems);
 }

@@ -64,6 +64,23 @@ export type LiquidationOrder = 'whole-scope' | 'largest-loss-first' | 'until-req
  */
 export type LiquidationTrigger = 'below' | 'at-or-below';
 
+/**
+ * How the venue ranks the opposite positions it auto-deleverages when the insurance fund cannot
+ * cover a deficit (highest first):
+ * - `leverage-pnl` (Binance): unrealised P&L / collateral × margin ratio (maintenance / margin balance);
+ * - `pnl-times-effective-leverage` (Bybit, Hyperliquid, dYdX): unrealised P&L / position margin ×
+ *   notional / (position margin + unrealised P&L).
+ */
+export type AdlRanking = 'leverage-pnl' | 'pnl-times-effective-leverage';
+
+/** Hyperliquid: a liquidatable position above `notionalAbove` is closed `fraction` at a time, then a cooldown. */
+export interface PartialLiquidation {
+  readonly notionalAbove: Rational;
+  readonly fraction: Rational;
+  /** After a partial close, liquidations within this many seconds take the whole position. */
+  readonly cooldownSeconds: number;
+}
+
 export interface VenueProfile {
   readonly id: string;
   readonly name: string;
@@ -86,5 +103,10 @@ export interface VenueProfile {
   /** Days a margin call may stay unmet before the force-close (Reg T); 0 = at once. */
   readonly cureDays: number;
   readonly deficit: DeficitPolicy;
+  /** Fee on a forced close, as a fraction of the closed notional, paid to the insurance fund; absent = none. */
+  readonly liquidationFeeRate?: Rational;
+  readonly partialLiquidation?: PartialLiquidation;
+  /** Absent: the venue does not auto-deleverage. */
+  readonly adlRanking?: AdlRanking;
   readonly instruments: Readonly<Record<string, Instrument>>;
 }

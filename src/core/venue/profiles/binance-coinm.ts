@@ -36,6 +36,9 @@ export const binanceCoinm: VenueProfile = {
   liquidationOrder: 'whole-scope',
   cureDays: 0,
   deficit: { kind: 'insurance-fund', fund: 'Binance Futures insurance fund', fallback: 'auto-deleveraging' },
+  // Binance FAQ "Liquidation": 0.5 % liquidation fee on contracts other than BTC/USDT; ADL by LeveragePnL.
+  liquidationFeeRate: fraction('0.005'),
+  adlRanking: 'leverage-pnl',
   instruments: defineInstruments({
     BTCUSD_PERP: { kind: 'inverse', assetClass: 'crypto', contractSize: '100', tickSize: '0.1', settlementCurrency: 'BTC' },
     ETHUSD_PERP: { kind: 'inverse', assetClass: 'crypto', contractSize: '10', settlementCurrency: 'ETH' },

@@ -45,6 +45,13 @@ export const binanceUsdm: VenueProfile = {
   liquidationOrder: 'whole-scope',
   cureDays: 0,
   deficit: { kind: 'insurance-fund', fund: 'Binance Futures insurance fund', fallback: 'auto-deleveraging' },
+  // Binance FAQ "Liquidation" (360033525271): a liquidation fee "0.3 % on BTC/USDT perpetual; 0.5 % on
+  // all other perpetual contracts" on the amount liquidated, to the insurance fund. The venue-wide
+  // 0.5 % is modelled; override liquidationFeeRate for BTCUSDT's 0.3 %.
+  liquidationFeeRate: fraction('0.005'),
+  // Binance FAQ "What Is Auto-Deleveraging (ADL)" (360033525471): ranked by LeveragePnL = unrealised
+  // PnL / collateral × margin ratio; closed at the bankruptcy price of the liquidated order.
+  adlRanking: 'leverage-pnl',
   instruments: defineInstruments({
     BTCUSDT: {
       kind: 'linear', assetClass: 'crypto', tickSize: '0.1', settlementCurrency: 'USDT',

@@ -34,6 +34,9 @@ export const bybitLinear: VenueProfile = {
   liquidationOrder: 'whole-scope',
   cureDays: 0,
   deficit: { kind: 'insurance-fund', fund: 'Bybit insurance fund', fallback: 'auto-deleveraging' },
+  // Bybit "Auto-Deleveraging (ADL)": ranking = PnL % × effective leverage for profitable positions.
+  // Bybit charges no separate liquidation fee: it takes over at the bankruptcy price.
+  adlRanking: 'pnl-times-effective-leverage',
   instruments: defineInstruments({
     BTCUSDT: {
       kind: 'linear', assetClass: 'crypto', tickSize: '0.1', settlementCurrency: 'USDT',

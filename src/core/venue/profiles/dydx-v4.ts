@@ -32,6 +32,13 @@ export const dydxV4: VenueProfile = {
   liquidationOrder: 'whole-scope',
   cureDays: 0,
   deficit: { kind: 'insurance-fund', fund: 'dYdX insurance fund', fallback: 'deleveraging' },
+  // dydxprotocol/v4-chain protocol/x/clob/types/liquidations_config_keeper.go:
+  // LiquidationsConfig_Default.MaxLiquidationFeePpm = 5 000, a fee of up to 0.5 % of the liquidated
+  // notional to the insurance fund (governance may change it: override liquidationFeeRate).
+  liquidationFeeRate: fraction('0.005'),
+  // Deleveraging offsets against opposite positions; dYdX publishes no ranking formula, so the
+  // profit-and-leverage ranking of the other venues is used.
+  adlRanking: 'pnl-times-effective-leverage',
   instruments: defineInstruments({
     'BTC-USD': { kind: 'linear', assetClass: 'crypto', maxLeverage: '20', settlementCurrency: 'USDC', tiers: [['0', '0.03']] },
     'ETH-USD': { kind: 'linear', assetClass: 'crypto', maxLeverage: '20', settlementCurrency: 'USDC', tiers: [['0', '0.03']] },

@@ -33,6 +33,14 @@ export const hyperliquid: VenueProfile = {
   liquidationOrder: 'whole-scope',
   cureDays: 0,
   deficit: { kind: 'insurance-fund', fund: 'Hyperliquid backstop liquidator vault', fallback: 'auto-deleveraging' },
+  // Hyperliquid announcement (partial liquidations): "Unlike CEXs there is no clearance fee on
+  // liquidations. For liquidatable positions larger than 100k USDC, only 20% of the position will be
+  // sent as a market liquidation order to the book. After a block where any position of a user is
+  // partially liquidated, there is a cooldown period of 30 seconds. During this cooldown period, all
+  // market liquidation orders for that user will be for the entire position."
+  partialLiquidation: { notionalAbove: fraction('100000'), fraction: fraction('0.2'), cooldownSeconds: 30 },
+  // Hyperliquid docs "Auto-deleveraging": opposite users "ranked by unrealized pnl and leverage used".
+  adlRanking: 'pnl-times-effective-leverage',
   instruments: defineInstruments({
     BTC: { kind: 'linear', assetClass: 'crypto', maxLeverage: '40', settlementCurrency: 'USDC', leverageTiers: [['0', '40'], ['150000000', '20']] },
     ETH: { kind: 'linear', assetClass: 'crypto', maxLeverage: '25', settlementCurrency: 'USDC', leverageTiers: [['0', '25'], ['100000000', '15']] },

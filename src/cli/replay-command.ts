@@ -1,0 +1,83 @@
+/**
+ * `stopout replay SCENARIO|-`: the engine over a scenario's commands and price file. Events as JSON
+ * lines (default), the final summary (--summary), or a readable timeline (--format table).
+ * The price file is the scenario's "prices.file", relative to the scenario, or --prices PATH.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import {
+  eventToJson, formatProblem, parsePriceFile, parseScenario, replay, stateToJson, summarize,
+  type Bar, type EngineEvent, type EngineState, type Scenario,
+} from '../core/index.js';
+import { EXIT_BAD_INPUT, EXIT_OK } from './exit-codes.js';
+import { Progress } from './progress.js';
+import { readJsonInput } from './read-input.js';
+import type { CommandOutput } from './report-command.js';
+import { timelineTable } from './replay-table.js';
+
+export interface ReplayOptions {
+  readonly summary?: boolean;
+  readonly format: 'json' | 'table';
+  /** Overrides the scenario's prices.file. */
+  readonly prices?: string;
+  /** Writes the final engine state here: a scenario start to go on from. */
+  readonly saveState?: string;
+}
+
+const failure = (message: string): CommandOutput => ({ stdout: '', stderr: `${message}\n`, exitCode: EXIT_BAD_INPUT });
+
+async function loadBars(scenario: Scenario, source: string, override?: string): Promise<{ bars: Bar[] } | { error: string }> {
+  const feed = scenario.prices;
+  if (!feed && !override) return { bars: [] };
+  if (!feed) return { error: '--prices: the scenario has no "prices" block naming the instrument the file prices' };
+  const path = override ?? resolve(source === '-' ? process.cwd() : dirname(source), feed.file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : (error as Error).message;
+    return { error: `${override ? '--prices' : 'prices.file'}: cannot read ${path}: ${reason}` };
+  }
+  const parsed = parsePriceFile(text, { ...(feed.from ? { fromMs: feed.from.ms } : {}), ...(feed.to ? { toMs: feed.to.ms } : {}) });
+  if (!parsed.ok) return { error: parsed.error.map((problem) => `${path}: ${formatProblem(problem)}`).join('\n') };
+  return { bars: parsed.value };
+}
+
+export function stateHash(state: EngineState, scenario: Scenario): string {
+  return createHash('sha256').update(JSON.stringify(stateToJson(state, scenario.source))).digest('hex');
+}
+
+export async function runReplay(source: string, options: ReplayOptions): Promise<CommandOutput> {
+  const input = await readJsonInput(source);
+  if (!input.ok) return failure(input.message);
+  const scenario = parseScenario(input.value);
+  if (!scenario.ok) return failure(scenario.error.map(formatProblem).join('\n'));
+  const loaded = await loadBars(scenario.value, source, options.prices);
+  if ('error' in loaded) return failure(loaded.error);
+
+  const { start, commands, prices } = scenario.value;
+  const progress = new Progress('replaying', commands.length + loaded.bars.length * 4);
+  const events: EngineEvent[] = [];
+  let state = start;
+  for (const result of replay(start, commands, loaded.bars, prices?.instrument)) {
+    state = result.state;
+    events.push(...result.events);
+    progress.tick();
+  }
+  progress.done();
+  if (options.saveState) {
+    try {
+      await writeFile(options.saveState, `${JSON.stringify(stateToJson(state, scenario.value.source), null, 2)}\n`);
+    } catch (error) {
+      return failure(`--save-state: cannot write ${options.saveState}: ${(error as Error).message}`);
+    }
+  }
+  if (options.summary) {
+    const summary = { ...summarize(state, events), stateHash: stateHash(state, scenario.value) };
+    return { stdout: `${JSON.stringify(summary, null, 2)}\n`, stderr: '', exitCode: EXIT_OK };
+  }
+  if (options.format === 'table') return { stdout: `${timelineTable(state, events)}\n`, stderr: '', exitCode: EXIT_OK };
+  return { stdout: events.map((event) => `${JSON.stringify(eventToJson(event))}\n`).join(''), stderr: '', exitCode: EXIT_OK };
+}

@@ -1,0 +1,70 @@
+/**
+ * Closing (part of) a position at a price, and opening one at the mark. Booked P&L is rounded
+ * down (floor) to the account currency: a partial close books the rounded P&L of the whole less
+ * that of what stays open, so the parts add up to the whole to the last unit (as force-close does).
+ *
+ * Stocks are bought outright: opening moves their cost out of cash, closing brings back cost + P&L,
+ * so the ledger (balance + cost of stocks held) moves only by the P&L.
+ */
+import type { Position } from '../account/position.js';
+import { costBasis, unrealizedPnlAt } from '../margin/position-measures.js';
+import { add, compare, decimal, divide, multiply, subtract, type Decimal } from '../money/decimal.js';
+import { fromDecimal, subtractRational, toDecimal, type Rational } from '../money/rational.js';
+import { asAmount, asQuantity, type Price, type Quantity } from '../money/units.js';
+import type { Transaction } from './transaction.js';
+
+export interface ClosedPart {
+  readonly position: Position;
+  readonly quantity: Quantity;
+  readonly price: Price;
+  readonly pnl: Decimal;
+}
+
+/** The position as it stays after `quantity` closes: isolated margin released pro rata, rounded down. */
+function remainder(position: Position, quantity: Decimal): Position {
+  const stays = asQuantity(subtract(position.quantity, quantity));
+  const margin = position.isolatedMargin;
+  return {
+    ...position,
+    quantity: stays,
+    ...(margin ? { isolatedMargin: asAmount(divide(multiply(margin, stays), position.quantity, margin.scale, 'floor')) } : {}),
+  };
+}
+
+/** Exact cost basis moved by the close: what the stock cost less what stays. */
+function costReleased(position: Position, stays: Position | undefined): Rational {
+  return stays ? subtractRational(costBasis(position), costBasis(stays)) : costBasis(position);
+}
+
+/** Closes `quantity` (all when it is the whole) at `price`, books the P&L, returns what was booked. */
+export function closeAt(tx: Transaction, position: Position, quantity: Quantity, price: Price): ClosedPart {
+  const decimals = tx.decimals;
+  const at = fromDecimal(price);
+  const whole = toDecimal(unrealizedPnlAt(position, at), decimals, 'floor');
+  const all = compare(quantity, position.quantity) >= 0;
+  const stays = all ? undefined : remainder(position, quantity);
+  const pnl = stays ? subtract(whole, toDecimal(unrealizedPnlAt(stays, at), decimals, 'floor')) : whole;
+  const cost = costReleased(position, stays);
+  tx.replacePositions(tx.snapshot.positions.flatMap((each) => (each.id === position.id ? (stays ? [stays] : []) : [each])));
+  tx.credit(add(pnl, exactDecimal(cost)));
+  tx.count('realizedPnl', pnl);
+  if (!stays) {
+    const orders = new Map(tx.state.orders);
+    orders.delete(position.id);
+    tx.update({ orders });
+  }
+  return { position, quantity: all ? position.quantity : quantity, price, pnl };
+}
+
+/** A cost basis is a product of decimals, so it is a finite decimal: write it as one. */
+export function exactDecimal(value: Rational): Decimal {
+  let scale = 0;
+  while ((10n ** BigInt(scale)) % value.denominator !== 0n) scale += 1;
+  return value.numerator === 0n ? decimal(0n) : toDecimal(value, scale, 'half-even');
+}
+
+/** Opens the position (entry = mark); a stock's cost leaves cash. */
+export function openAt(tx: Transaction, position: Position): void {
+  tx.replacePositions([...tx.snapshot.positions, position]);
+  tx.debit(exactDecimal(costBasis(position)));
+}
