@@ -16,15 +16,15 @@
  */
 import type { Position } from '../account/position.js';
 import { forceClose } from '../liquidation/force-close.js';
-import { marginScopes, type MarginScope } from '../margin/margin-scope.js';
+import type { MarginScope } from '../margin/margin-scope.js';
 import { notionalAt } from '../margin/position-measures.js';
-import { breachesLiquidation, valueScope } from '../margin/scope-valuation.js';
+import { breachesLiquidation } from '../margin/scope-valuation.js';
 import { add, isNegative, isPositive, max, min, negate, subtract, sum, toDecimalString, type Decimal } from '../money/decimal.js';
 import { compareRational, fromDecimal, multiplyRational, toDecimal } from '../money/rational.js';
 import { asQuantity, type Quantity } from '../money/units.js';
 import { settleDeficit } from './deficits.js';
 import { closeAt, type ClosedPart } from './fills.js';
-import { markPriceMap } from './marks.js';
+import { markPriceMap, scopeOf, scopesOf, valuationOf } from './valuation-cache.js';
 import type { Transaction } from './transaction.js';
 
 interface PlannedClose {
@@ -33,15 +33,15 @@ interface PlannedClose {
 }
 
 function scopeById(tx: Transaction, id: string): MarginScope | undefined {
-  return marginScopes(tx.snapshot).find((scope) => scope.id === id);
+  return scopeOf(tx.snapshot, id);
 }
 
 /** Whether the venue acts on this scope now: breached and, at a cure venue, the cure period over. */
 function mustLiquidate(tx: Transaction, scope: MarginScope): boolean {
   const { venue } = tx.snapshot;
   if (scope.positions.length === 0) return false;
-  const valuation = valueScope(venue, scope, markPriceMap(tx.snapshot), tx.decimals);
-  if (!breachesLiquidation(venue, valuation.equity, valuation.liquidationRequirement)) return false;
+  const valuation = valuationOf(tx.snapshot, scope.id);
+  if (!valuation || !breachesLiquidation(venue, valuation.equity, valuation.liquidationRequirement)) return false;
   if (venue.cureDays === 0 || isNegative(valuation.equity)) return true;
   const deadline = tx.state.marginCalls.get(scope.id)?.deadlineMs;
   return deadline !== undefined && tx.time !== undefined && tx.time.ms >= deadline;
@@ -108,7 +108,7 @@ function liquidateScope(tx: Transaction, scopeId: string): boolean {
   });
   const after = scopeById(tx, scopeId);
   const equityAfter = after && after.positions.length
-    ? valueScope(tx.snapshot.venue, after, markPriceMap(tx.snapshot), tx.decimals).equity
+    ? (valuationOf(tx.snapshot, scopeId)?.equity ?? tx.zero)
     : scope.kind === 'isolated'
       ? add(isolatedMargin ?? tx.zero, sum(closed.map((part) => part.pnl)))
       : crossCollateral(tx);
@@ -139,7 +139,7 @@ function crossCollateral(tx: Transaction): Decimal {
 
 /** Force-closes every scope the venue would act on now; isolated scopes first, then the cross account. */
 export function liquidate(tx: Transaction): void {
-  const isolated = marginScopes(tx.snapshot).filter((scope) => scope.kind === 'isolated').map((scope) => scope.id);
+  const isolated = scopesOf(tx.snapshot).filter((scope) => scope.kind === 'isolated').map((scope) => scope.id);
   for (const id of isolated) liquidateScope(tx, id);
   liquidateScope(tx, 'cross');
 }

@@ -5,22 +5,21 @@
  * after which the broker sells; the seed article's three answers to a call (close a position, add
  * funds, wait) are the commands close, deposit and the marks that follow.
  */
-import { marginScopes } from '../margin/margin-scope.js';
-import { depositToCure, valueScope } from '../margin/scope-valuation.js';
+import { depositToCure } from '../margin/scope-valuation.js';
 import { addBusinessDays, formatInstant } from './instant.js';
 import type { MarginCall } from './engine-types.js';
-import { markPriceMap } from './marks.js';
+import { scopesOf, valuationOf } from './valuation-cache.js';
 import type { Transaction } from './transaction.js';
 
 export function reviewMarginCalls(tx: Transaction): void {
   const { venue } = tx.snapshot;
-  const prices = markPriceMap(tx.snapshot);
   const calls = new Map(tx.state.marginCalls);
   const open = new Set<string>();
-  for (const scope of marginScopes(tx.snapshot)) {
+  for (const scope of scopesOf(tx.snapshot)) {
     if (scope.positions.length === 0) continue;
     open.add(scope.id);
-    const valuation = valueScope(venue, scope, prices, tx.decimals);
+    const valuation = valuationOf(tx.snapshot, scope.id);
+    if (!valuation) continue;
     const called = valuation.status !== 'healthy';
     const existing = calls.get(scope.id);
     if (called && !existing) {

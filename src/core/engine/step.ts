@@ -12,9 +12,7 @@
  */
 import type { AccountSnapshot } from '../account/account-snapshot.js';
 import type { Position } from '../account/position.js';
-import { marginScopes } from '../margin/margin-scope.js';
 import { costBasis } from '../margin/position-measures.js';
-import { valueScope } from '../margin/scope-valuation.js';
 import { add, compare, decimal, isNegative, isPositive, min, subtract, sum, toDecimalString, type Decimal } from '../money/decimal.js';
 import { sumRational } from '../money/rational.js';
 import { asAmount, asPrice, type Amount, type PositionId } from '../money/units.js';
@@ -26,7 +24,7 @@ import type {
 import { closeAt, exactDecimal, openAt } from './fills.js';
 import { liquidate } from './liquidation.js';
 import { reviewMarginCalls } from './margin-calls.js';
-import { markPriceMap } from './marks.js';
+import { valuationOf } from './valuation-cache.js';
 import { Transaction } from './transaction.js';
 import { reached, stopPrice } from './trigger-orders.js';
 
@@ -67,9 +65,8 @@ function positionById(tx: Transaction, id: PositionId): Position {
 }
 
 function scopeEquityAndInitial(tx: Transaction, scopeId: string): { collateral: Decimal; equity: Decimal; initialMargin: Decimal } {
-  const scope = marginScopes(tx.snapshot).find((each) => each.id === scopeId);
-  if (!scope) return { collateral: tx.zero, equity: tx.zero, initialMargin: tx.zero };
-  const valuation = valueScope(tx.snapshot.venue, scope, markPriceMap(tx.snapshot), tx.decimals);
+  const valuation = valuationOf(tx.snapshot, scopeId);
+  if (!valuation) return { collateral: tx.zero, equity: tx.zero, initialMargin: tx.zero };
   return { collateral: valuation.collateral, equity: valuation.equity, initialMargin: valuation.initialMargin };
 }
 
