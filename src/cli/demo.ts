@@ -7,7 +7,9 @@
  * each gapped by -1.5 % and -2 %: who loses what, and who owes what.
  */
 import Table from 'cli-table3';
-import { buildReport, parseSnapshot, toDecimalString, type AccountReport, type Decimal } from '../core/index.js';
+import {
+  buildReport, eventToJson, parseScenario, parseSnapshot, replay, toDecimalString, type AccountReport, type Decimal,
+} from '../core/index.js';
 import { moneyText } from './money-text.js';
 import { percent } from './report-table.js';
 
@@ -33,6 +35,50 @@ export const DEMO_ACCOUNTS = [
     },
   },
 ] as const;
+
+/** The same two accounts moving through the engine: a call, a gap through the stop-out, and who pays. */
+export const DEMO_REPLAYS = [
+  {
+    title: '$500 at 1:75 with protection: EURUSD 1.2490, then a gap to 1.2300',
+    scenario: {
+      account: { ...DEMO_ACCOUNTS[0].snapshot, shocks: [], instruments: {} },
+      commands: [
+        { type: 'mark', time: '2024-03-01T09:00:00Z', prices: { EURUSD: '1.2490' } },
+        { type: 'mark', time: '2024-03-01T09:05:00Z', prices: { EURUSD: '1.2300' } },
+      ],
+    },
+  },
+  {
+    title: '$1,000 at 100x without protection: GBPUSD 1.2450, a gap to 1.2250, then the debt',
+    scenario: {
+      account: { ...DEMO_ACCOUNTS[1].snapshot, shocks: [] },
+      commands: [
+        { type: 'mark', time: '2024-03-01T09:00:00Z', prices: { GBPUSD: '1.2450' } },
+        { type: 'mark', time: '2024-03-01T09:05:00Z', prices: { GBPUSD: '1.2250' } },
+        { type: 'debt', time: '2024-03-08T09:00:00Z', action: 'demand' },
+        { type: 'debt', time: '2024-04-08T09:00:00Z', action: 'repay', amount: '400' },
+        { type: 'debt', time: '2024-06-03T09:00:00Z', action: 'collections' },
+        { type: 'debt', time: '2024-09-02T09:00:00Z', action: 'write-off' },
+      ],
+    },
+  },
+] as const;
+
+const QUIET_FIELDS = new Set(['type', 'time', 'instrument', 'side', 'scope', 'liquidationEquity']);
+
+function replayText(title: string, scenario: unknown): string {
+  const parsed = parseScenario(scenario);
+  if (!parsed.ok) throw new Error(`demo scenario rejected: ${parsed.error.map((problem) => problem.message).join('; ')}`);
+  const lines = [title];
+  for (const { events } of replay(parsed.value.start, parsed.value.commands)) {
+    for (const event of events) {
+      const json = eventToJson(event);
+      const fields = Object.entries(json).filter(([key]) => !QUIET_FIELDS.has(key)).map(([key, value]) => `${key} ${value}`);
+      lines.push(`  ${(json.time ?? '').slice(0, 16).replace('T', ' ')}  ${event.type.padEnd(22)} ${fields.join(', ')}`);
+    }
+  }
+  return lines.join('\n');
+}
 
 function demoReport(snapshot: unknown): AccountReport {
   const parsed = parseSnapshot(snapshot);
@@ -72,6 +118,12 @@ export function demoText(): string {
     table.toString(),
     '',
     'With negative balance protection the loss stops at the deposit and the broker takes the rest;',
-    'without it the client owes the difference. Try your own account: npx stopout report my-account.json --format table',
+    'without it the client owes the difference.',
+    '',
+    'The same accounts moving through the engine (stopout replay):',
+    '',
+    ...DEMO_REPLAYS.flatMap((demo) => [replayText(demo.title, demo.scenario), '']),
+    'Try your own account: npx stopout report my-account.json --format table',
+    'and make it move: npx stopout replay scenario.json --format table',
   ].join('\n');
 }
