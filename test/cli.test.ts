@@ -438,9 +438,9 @@ describe('stopout: usage errors and demo', () => {
     assertUsageError(stopout(['repot', 'a.json']), 'unknown command "repot"');
   });
   test('an unknown command asked for help is still unknown (exit 2), not answered with the general help', () => {
-    const run = stopout(['replay', '--help']);
-    assertUsageError(run, 'unknown command "replay"');
-    assert.match(run.stderr, /commands: report, demo/);
+    const run = stopout(['simulat', '--help']);
+    assertUsageError(run, 'unknown command "simulat"');
+    assert.match(run.stderr, /commands: report, replay, demo/);
   });
   test('demo: exit 0, and it is about negative balance protection', () => {
     const run = stopout(['demo']);
