@@ -49,7 +49,7 @@ export type CommandType = Command['type'];
 export const EVENT_TYPES = [
   'deposited', 'withdrawn', 'position-opened', 'position-closed', 'stop-loss-set', 'take-profit-set', 'margin-added',
   'margin-call-issued', 'margin-call-cleared', 'stop-loss-filled', 'take-profit-filled', 'position-liquidated',
-  'liquidation-fee-charged', 'deficit-absorbed', 'adl-executed', 'debt-recorded', 'debt-status-changed', 'debt-repaid',
+  'deficit-absorbed', 'adl-executed', 'debt-recorded', 'debt-status-changed', 'debt-repaid',
   'debt-written-off', 'rejected',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
