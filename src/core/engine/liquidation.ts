@@ -109,9 +109,7 @@ function liquidateScope(tx: Transaction, scopeId: string): boolean {
   const after = scopeById(tx, scopeId);
   const equityAfter = after && after.positions.length
     ? (valuationOf(tx.snapshot, scopeId)?.equity ?? tx.zero)
-    : scope.kind === 'isolated'
-      ? add(isolatedMargin ?? tx.zero, sum(closed.map((part) => part.pnl)))
-      : crossCollateral(tx);
+    : closedScopeCollateral(tx, scopeId, isolatedMargin, closed);
   const fees = chargeFees(tx, closed, equityAfter);
   closed.forEach((part, index) => {
     tx.emit('position-liquidated', {
@@ -125,16 +123,31 @@ function liquidateScope(tx: Transaction, scopeId: string): boolean {
       fee: tx.amount(fees[index] ?? tx.zero),
     });
   });
-  const stillOpen = (scopeById(tx, scopeId)?.positions.length ?? 0) > 0;
-  const leftAfterFees = subtract(equityAfter, sum([tx.zero, ...fees]));
-  if (!stillOpen && isNegative(leftAfterFees)) settleDeficit(tx, negate(leftAfterFees), closed);
+  settleClosedScope(tx, scopeId, isolatedMargin, closed, sum([tx.zero, ...fees]));
   return closed.length > 0;
 }
 
-/** The wallet less the isolated margins still held: the cross scope's collateral with no cross positions. */
-function crossCollateral(tx: Transaction): Decimal {
+/**
+ * What a scope has left once its positions are closed: an isolated position's margin plus the P&L
+ * booked on it, or, for the cross account, the wallet less the isolated margins still held.
+ */
+function closedScopeCollateral(tx: Transaction, scopeId: string, isolatedMargin: Decimal | undefined, closed: readonly ClosedPart[]): Decimal {
+  if (scopeId !== 'cross') return add(isolatedMargin ?? tx.zero, sum([tx.zero, ...closed.map((part) => part.pnl)]));
   const held = tx.snapshot.positions.flatMap((position) => (position.isolatedMargin ? [position.isolatedMargin] : []));
   return subtract(tx.snapshot.balance, sum([tx.zero, ...held]));
+}
+
+/**
+ * However a scope came to close out (liquidation, a stop-loss or a close through a gap), what it
+ * has left below zero is a deficit, settled by the venue's policy. `fees` were already debited.
+ */
+export function settleClosedScope(
+  tx: Transaction, scopeId: string, isolatedMargin: Decimal | undefined, closed: readonly ClosedPart[], fees: Decimal,
+): void {
+  if ((scopeById(tx, scopeId)?.positions.length ?? 0) > 0) return;
+  const collateral = closedScopeCollateral(tx, scopeId, isolatedMargin, closed);
+  const left = scopeId === 'cross' ? collateral : subtract(collateral, fees);
+  if (isNegative(left)) settleDeficit(tx, negate(left), closed);
 }
 
 /** Force-closes every scope the venue would act on now; isolated scopes first, then the cross account. */

@@ -22,7 +22,7 @@ import type {
   Command, EngineEvent, EngineState, Market, OpenOrder, RejectionCode, StepResult, Totals,
 } from './engine-types.js';
 import { closeAt, exactDecimal, openAt } from './fills.js';
-import { liquidate } from './liquidation.js';
+import { liquidate, settleClosedScope } from './liquidation.js';
 import { reviewMarginCalls } from './margin-calls.js';
 import { valuationOf } from './valuation-cache.js';
 import { Transaction } from './transaction.js';
@@ -58,6 +58,8 @@ export function initialState(snapshot: AccountSnapshot, market: Market = { insur
     sequence: 0,
   };
 }
+
+const scopeIdOf = (position: Position): string => (position.isolatedMargin ? position.id : 'cross');
 
 function positionById(tx: Transaction, id: PositionId): Position {
   return tx.snapshot.positions.find((position) => position.id === id)
@@ -108,7 +110,7 @@ function open(tx: Transaction, order: OpenOrder): void {
     refuse('risk/insufficient-margin', `isolated margin ${tx.amount(position.isolatedMargin)} is more than the ${tx.amount(freeBefore)} free`);
   }
   openAt(tx, position);
-  const scopeId = position.isolatedMargin ? position.id : 'cross';
+  const scopeId = scopeIdOf(position);
   const { equity, initialMargin } = scopeEquityAndInitial(tx, scopeId);
   if (compare(equity, initialMargin) < 0) {
     refuse('risk/insufficient-margin', `needs initial margin ${tx.amount(initialMargin)} but the ${scopeId === 'cross' ? 'account' : 'isolated margin'} has equity ${tx.amount(equity)}`);
@@ -136,6 +138,7 @@ function close(tx: Transaction, id: PositionId, quantity: Command & { type: 'clo
     position: id, instrument: position.instrument.symbol, side: position.side,
     price: toDecimalString(mark), quantity: toDecimalString(part.quantity), pnl: tx.amount(part.pnl),
   });
+  settleClosedScope(tx, scopeIdOf(position), position.isolatedMargin, [part], tx.zero);
 }
 
 function deposit(tx: Transaction, amount: Amount): void {
@@ -201,6 +204,7 @@ function fireOrders(tx: Transaction): void {
       trigger: toDecimalString((kind === 'stop-loss' ? orders.stopLoss : orders.takeProfit) ?? mark),
       price: toDecimalString(mark), quantity: toDecimalString(part.quantity), pnl: tx.amount(part.pnl),
     });
+    settleClosedScope(tx, scopeIdOf(position), position.isolatedMargin, [part], tx.zero);
   }
 }
 

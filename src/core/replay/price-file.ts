@@ -14,7 +14,7 @@
 import { compare, max, min, parseDecimal, sign, type Decimal } from '../money/decimal.js';
 import { asPrice, type Price } from '../money/units.js';
 import { err, ok, type Problem, type Result } from '../result.js';
-import { daysFromCivil, formatInstant, parseInstant } from '../engine/instant.js';
+import { daysFromCivil, formatInstant, isCalendarDate, parseInstant } from '../engine/instant.js';
 
 export interface Bar {
   readonly ms: number;
@@ -68,6 +68,11 @@ function layoutOf(header: readonly string[]): Layout | undefined {
 const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 const DOTTED_DATE = /^(\d{4})\.(\d{2})\.(\d{2})$/;
 
+/** Midnight UTC of a calendar date; undefined for a date that does not exist (30 February). */
+function dayStart(year: number, month: number, day: number): number | undefined {
+  return isCalendarDate(year, month, day) ? daysFromCivil(year, month, day) * 86_400_000 : undefined;
+}
+
 function readTime(text: string): number | undefined {
   const cell = text.trim();
   if (/^\d{9,16}$/.test(cell)) {
@@ -75,14 +80,21 @@ function readTime(text: string): number | undefined {
     return value >= 1e11 ? value : value * 1000;
   }
   const us = US_DATE.exec(cell);
-  if (us) return daysFromCivil(Number(us[3]), Number(us[1]), Number(us[2])) * 86_400_000;
+  if (us) return dayStart(Number(us[3]), Number(us[1]), Number(us[2]));
   const dotted = DOTTED_DATE.exec(cell);
-  if (dotted) return daysFromCivil(Number(dotted[1]), Number(dotted[2]), Number(dotted[3])) * 86_400_000;
+  if (dotted) return dayStart(Number(dotted[1]), Number(dotted[2]), Number(dotted[3]));
   return parseInstant(cell)?.ms;
 }
 
 function splitLine(line: string): string[] {
   return line.replace(/\r$/, '').split(',');
+}
+
+const COLUMN_NAMES = new Set([...TIME_NAMES, 'year', 'month', 'day', 'open', 'high', 'low', 'close', 'price']);
+
+/** A line naming known columns that still lacks a time or the prices is a header we cannot use, not a banner. */
+function looksLikeHeader(cells: readonly string[]): boolean {
+  return cells.some((cell) => COLUMN_NAMES.has(cell.trim().toLowerCase()));
 }
 
 /** Finds the header (skipping banner lines); a file without one is taken as Binance klines or time,price. */
@@ -91,6 +103,7 @@ function findLayout(lines: readonly string[]): { layout: Layout; first: number }
     const cells = splitLine(lines[index] ?? '');
     const layout = layoutOf(cells);
     if (layout) return { layout, first: index + 1 };
+    if (looksLikeHeader(cells)) return undefined;
     if (cells.length >= 2 && readTime(cells[0] ?? '') !== undefined && parseDecimal((cells[1] ?? '').trim())) {
       return { layout: cells.length >= 5 ? { time: 0, open: 1, high: 2, low: 3, close: 4 } : { time: 0, price: 1 }, first: index };
     }
@@ -103,7 +116,7 @@ function readRow(cells: readonly string[], layout: Layout, line: number, problem
   let ms: number | undefined;
   if (layout.date) {
     const [y, m, d] = layout.date.map((index) => Number((cells[index] ?? '').trim()));
-    ms = y && m && d && Number.isInteger(y) && Number.isInteger(m) && Number.isInteger(d) ? daysFromCivil(y, m, d) * 86_400_000 : undefined;
+    ms = y !== undefined && m !== undefined && d !== undefined ? dayStart(y, m, d) : undefined;
   } else if (layout.time !== undefined) {
     ms = readTime(cells[layout.time] ?? '');
   }
@@ -136,15 +149,15 @@ export function parsePriceFile(text: string, options: PriceFileOptions = {}): Re
   const lines = text.replace(/^\uFEFF/, '').split('\n');
   const found = findLayout(lines);
   if (!found) {
-    return err([{ path: 'line 1', code: 'input/malformed', message: 'no header with a time and open/high/low/close (or price) columns, and no Binance kline rows' }]);
+    return err([{ path: 'header', code: 'input/malformed', message: 'needs a time column (time, open_time_ms, unix, date, or year/month/day) and open, high, low and close columns, or a price column; or Binance kline rows without a header' }]);
   }
   const problems: Problem[] = [];
-  const rows: Omit<Bar, 'time'>[] = [];
+  const rows: (Omit<Bar, 'time'> & { readonly line: number })[] = [];
   for (let index = found.first; index < lines.length; index += 1) {
     const line = lines[index] ?? '';
     if (line.trim() === '') continue;
     const row = readRow(splitLine(line), found.layout, index + 1, problems);
-    if (row) rows.push(row);
+    if (row) rows.push({ ...row, line: index + 1 });
     if (problems.length >= 20) break;
   }
   if (problems.length) return err(problems);
@@ -152,10 +165,11 @@ export function parsePriceFile(text: string, options: PriceFileOptions = {}): Re
   const ordered = descending ? [...rows].reverse() : rows;
   for (let index = 1; index < ordered.length; index += 1) {
     if ((ordered[index]?.ms ?? 0) <= (ordered[index - 1]?.ms ?? 0)) {
-      return err([{ path: 'rows', code: 'input/out-of-order', message: `rows must be in time order with no repeats; ${formatInstant(ordered[index]?.ms ?? 0)} comes out of order` }]);
+      const row = ordered[index];
+      return err([{ path: `line ${row?.line ?? 0}`, code: 'input/out-of-order', message: `rows must be in time order with no repeats; ${formatInstant(row?.ms ?? 0)} comes out of order` }]);
     }
   }
   const kept = ordered.filter((row) => (options.fromMs === undefined || row.ms >= options.fromMs) && (options.toMs === undefined || row.ms <= options.toMs));
   if (kept.length === 0) return err([{ path: 'rows', code: 'input/out-of-range', message: 'no rows in the file (or in the window asked for)' }]);
-  return ok(kept.map((row) => ({ ...row, time: formatInstant(row.ms) })));
+  return ok(kept.map(({ ms, open, high, low, close }) => ({ ms, time: formatInstant(ms), open, high, low, close })));
 }
