@@ -15,7 +15,7 @@
 import type { Position } from '../account/position.js';
 import { coordinateOfPrice, pnlDirection, priceOfCoordinate, type Side } from '../instrument/coordinate.js';
 import { exposureMaintenance } from '../margin/maintenance-margin.js';
-import { entryNotional, notionalAt, quantityTimesContract, unrealizedPnlAt } from '../margin/position-measures.js';
+import { entryNotional, notionalAt, partOfPosition, quantityTimesContract, unrealizedPnlAt } from '../margin/position-measures.js';
 import { allocateUnits } from '../money/allocate.js';
 import { compare, decimal, isPositive, min, negate, normalize, subtract, sum, toDecimalString, type Decimal } from '../money/decimal.js';
 import {
@@ -126,7 +126,7 @@ function autoDeleverage(
       })
       .sort((a, b) => compareRational(b.score, a.score) || (a.each.id < b.each.id ? -1 : a.each.id > b.each.id ? 1 : 0));
     const perUnit = divideRational(partDeficit, fromDecimal(part.quantity));
-    const needed = toDecimal(divideRational(fromDecimal(partUncovered), perUnit), part.quantity.scale, 'ceiling');
+    const needed = partOfPosition(part.position, divideRational(fromDecimal(partUncovered), perUnit));
     const takes: { counterparty: Counterparty; quantity: Quantity }[] = [];
     let left = needed;
     for (const { each } of ranked) {

@@ -17,7 +17,7 @@
 import type { Position } from '../account/position.js';
 import { forceClose } from '../liquidation/force-close.js';
 import type { MarginScope } from '../margin/margin-scope.js';
-import { notionalAt } from '../margin/position-measures.js';
+import { notionalAt, partOfPosition } from '../margin/position-measures.js';
 import { breachesLiquidation } from '../margin/scope-valuation.js';
 import { add, isNegative, isPositive, max, min, negate, subtract, sum, toDecimalString, type Decimal } from '../money/decimal.js';
 import { compareRational, fromDecimal, multiplyRational, toDecimal } from '../money/rational.js';
@@ -60,7 +60,7 @@ function partialPlan(tx: Transaction, scope: MarginScope): PlannedClose[] | unde
   return scope.positions.map((position) => ({
     position,
     quantity: large(position)
-      ? asQuantity(toDecimal(multiplyRational(fromDecimal(position.quantity), partial.fraction), position.quantity.scale, 'ceiling'))
+      ? asQuantity(partOfPosition(position, multiplyRational(fromDecimal(position.quantity), partial.fraction)))
       : position.quantity,
   }));
 }

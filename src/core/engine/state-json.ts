@@ -6,7 +6,7 @@
  * give the same hash.
  */
 import type { Position } from '../account/position.js';
-import { toDecimalString, type Decimal } from '../money/decimal.js';
+import { compare, normalize, rescale, toDecimalString, type Decimal } from '../money/decimal.js';
 import { asPrice, asPositionId, type PositionId } from '../money/units.js';
 import {
   childPath, isObject, readChoice, readDecimal, readObject, readString, rejectUnknownKeys, type ProblemList,
@@ -29,7 +29,17 @@ const TOTALS_KEYS: readonly (keyof Totals)[] = [
 
 const text = (value: Decimal): string => toDecimalString(value);
 
-function positionJson(position: Position): Record<string, string> {
+/**
+ * Money written canonically: at the account currency's decimals ("1000" and "1000.00" are the
+ * same balance and must hash the same), or, where an exact figure is finer (a stock's cost), with
+ * no trailing zeros.
+ */
+function amountText(value: Decimal, decimals: number): string {
+  const atCurrency = rescale(value, decimals, 'half-even');
+  return toDecimalString(compare(atCurrency, value) === 0 ? atCurrency : normalize(value));
+}
+
+function positionJson(position: Position, decimals: number): Record<string, string> {
   return {
     id: position.id,
     instrument: position.instrument.symbol,
@@ -37,22 +47,23 @@ function positionJson(position: Position): Record<string, string> {
     quantity: text(position.quantity),
     entryPrice: text(position.entryPrice),
     ...(position.leverage ? { leverage: text(position.leverage) } : {}),
-    ...(position.isolatedMargin ? { isolatedMargin: text(position.isolatedMargin) } : {}),
+    ...(position.isolatedMargin ? { isolatedMargin: amountText(position.isolatedMargin, decimals) } : {}),
   };
 }
 
 export function stateToJson(state: EngineState, source: AccountSource): Record<string, unknown> {
   const { snapshot } = state;
+  const money = (value: Decimal): string => amountText(value, snapshot.currencyDecimals);
   return {
     account: {
       venue: source.venue,
-      account: { currency: snapshot.currency, balance: text(snapshot.balance) },
+      account: { currency: snapshot.currency, balance: money(snapshot.balance) },
       ...(source.instruments === undefined ? {} : { instruments: source.instruments }),
-      positions: snapshot.positions.map(positionJson),
+      positions: snapshot.positions.map((position) => positionJson(position, snapshot.currencyDecimals)),
       marks: Object.fromEntries([...snapshot.marks].map(([symbol, price]) => [symbol, text(price)])),
     },
     market: {
-      ...(state.market.insuranceFund === null ? {} : { insuranceFund: text(state.market.insuranceFund) }),
+      ...(state.market.insuranceFund === null ? {} : { insuranceFund: money(state.market.insuranceFund) }),
       counterparties: state.market.counterparties.map((each) => ({
         id: each.id, instrument: each.instrument.symbol, side: each.side, quantity: text(each.quantity),
         entryPrice: text(each.entryPrice), leverage: text(each.leverage),
@@ -69,8 +80,8 @@ export function stateToJson(state: EngineState, source: AccountSource): Record<s
         ...(call.issuedAt ? { issuedAt: call.issuedAt.text } : {}),
         ...(call.deadlineMs !== undefined ? { deadline: formatInstant(call.deadlineMs) } : {}),
       }])),
-      totals: Object.fromEntries(TOTALS_KEYS.map((key) => [key, text(state.totals[key])])),
-      debt: state.debt ? { status: state.debt.status, outstanding: text(state.debt.outstanding) } : null,
+      totals: Object.fromEntries(TOTALS_KEYS.map((key) => [key, money(state.totals[key])])),
+      debt: state.debt ? { status: state.debt.status, outstanding: money(state.debt.outstanding) } : null,
       ...(state.partialCooldownUntilMs !== null ? { partialCooldownUntil: String(state.partialCooldownUntilMs) } : {}),
     },
   };

@@ -15,7 +15,7 @@ import { compare, greaterThan, isPositive, sign, subtract, sum, type Decimal } f
 import { addRational, divideRational, fromDecimal, toDecimal, type Rational } from '../money/rational.js';
 import { asQuantity, type Quantity } from '../money/units.js';
 import type { MarginScope } from '../margin/margin-scope.js';
-import { unrealizedPnlAt } from '../margin/position-measures.js';
+import { partOfPosition, unrealizedPnlAt } from '../margin/position-measures.js';
 import { breachesLiquidation, valueScope, type PositionValuation, type ScopeValuation } from '../margin/scope-valuation.js';
 import type { VenueProfile } from '../venue/venue-profile.js';
 
@@ -77,7 +77,7 @@ function quantityToMeet(valuation: ScopeValuation, target: PositionValuation): D
   const shortfall = fromDecimal(subtract(valuation.liquidationRequirement, valuation.equity));
   const perUnit = divideRational(fromDecimal(target.maintenanceMargin), fromDecimal(quantity));
   const exact = divideRational(shortfall, perUnit);
-  return toDecimal(exact, quantity.scale, 'ceiling');
+  return partOfPosition(target.position, exact);
 }
 
 export function forceClose(venue: VenueProfile, scope: MarginScope, prices: PriceMap, decimals: number): ForceCloseResult {

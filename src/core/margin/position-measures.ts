@@ -14,9 +14,10 @@ import { coordinateOfPrice, pnlDirection } from '../instrument/coordinate.js';
 import { tierAt } from '../instrument/maintenance-tiers.js';
 import {
   compareRational, divideRational, fromDecimal, multiplyRational, rational, RATIONAL_ONE, RATIONAL_ZERO,
-  subtractRational, type Rational,
+  subtractRational, toDecimal, type Rational,
 } from '../money/rational.js';
 import type { ValuationBasis, VenueProfile } from '../venue/venue-profile.js';
+import { normalize, rescale, type Decimal } from '../money/decimal.js';
 
 export function quantityTimesContract(position: Position): Rational {
   return multiplyRational(fromDecimal(position.quantity), fromDecimal(position.instrument.contractSize));
@@ -85,4 +86,28 @@ export function initialMarginRate(venue: VenueProfile, position: Position): Rati
 
 export function initialMarginAt(venue: VenueProfile, position: Position, price: Rational, basis: ValuationBasis): Rational {
   return multiplyRational(notionalOnBasis(position, price, basis), initialMarginRate(venue, position));
+}
+
+/** Decimals a quantity of a derivative may be split to: finer than any venue's lot step. */
+export const FINEST_QUANTITY_DECIMALS = 8;
+
+/**
+ * The decimals a part of this position may be sold or closed in. Shares trade whole, unless the
+ * position itself holds a fraction (then to its own precision); contracts and coins to eight
+ * decimals, finer than any venue's lot step. Never the decimals the quantity happened to be
+ * written with: "200.0" shares still sell in whole shares, and "4" BTC still splits into 0.8.
+ */
+export function quantityDecimals(position: Position): number {
+  if (position.instrument.kind === 'stock') return normalize(position.quantity).scale;
+  return Math.max(FINEST_QUANTITY_DECIMALS, position.quantity.scale);
+}
+
+/**
+ * A part of the position, rounded up to the decimals it may be split to, and written with the
+ * position's own decimals where they suffice ("0.80000" of "4.00000"), else with no trailing zeros.
+ */
+export function partOfPosition(position: Position, exact: Rational): Decimal {
+  const part = toDecimal(exact, quantityDecimals(position), 'ceiling');
+  const shortest = normalize(part);
+  return shortest.scale <= position.quantity.scale ? rescale(shortest, position.quantity.scale, 'half-even') : shortest;
 }
