@@ -107,6 +107,7 @@ const REACHED_BY: Readonly<Record<RejectionCode, string>> = {
   'debt/none': 'mt5-standard-debt-repaid',
   'debt/invalid-transition': 'mt5-standard-stop-out-and-debt-lifecycle',
   'debt/overpayment': 'mt5-standard-stop-out-and-debt-lifecycle',
+  'risk/sub-unit-amount': 'us-reg-t-sub-cent-refused',
   'time/out-of-order': 'resumed-time-out-of-order',
 };
 

@@ -66,7 +66,7 @@ export type RejectionCode =
   | 'risk/insufficient-margin' | 'risk/leverage-above-cap' | 'risk/unknown-position' | 'risk/withdrawal-breaches-margin'
   | 'risk/insufficient-funds' | 'risk/duplicate-position' | 'risk/no-mark' | 'risk/not-isolated'
   | 'risk/isolated-not-supported' | 'risk/order-would-trigger' | 'risk/quantity-above-position'
-  | 'risk/settlement-mismatch' | 'risk/leverage-required' | 'risk/no-loss-trigger'
+  | 'risk/settlement-mismatch' | 'risk/leverage-required' | 'risk/no-loss-trigger' | 'risk/sub-unit-amount'
   | 'debt/none' | 'debt/invalid-transition' | 'debt/overpayment' | 'time/out-of-order';
 
 export interface TriggerOrders {

@@ -8,7 +8,7 @@
  */
 import type { Position } from '../account/position.js';
 import { costBasis, unrealizedPnlAt } from '../margin/position-measures.js';
-import { add, compare, decimal, divide, multiply, subtract, type Decimal } from '../money/decimal.js';
+import { add, compare, decimal, divide, multiply, negate, sign, subtract, type Decimal } from '../money/decimal.js';
 import { fromDecimal, subtractRational, toDecimal, type Rational } from '../money/rational.js';
 import { asAmount, asQuantity, type Price, type Quantity } from '../money/units.js';
 import type { Transaction } from './transaction.js';
@@ -18,16 +18,26 @@ export interface ClosedPart {
   readonly quantity: Quantity;
   readonly price: Price;
   readonly pnl: Decimal;
+  /** An isolated position partly closed past its bankruptcy price: the loss its whole margin cannot cover. */
+  readonly isolatedDeficit?: Decimal;
 }
 
-/** The position as it stays after `quantity` closes: isolated margin released pro rata, rounded down. */
-function remainder(position: Position, quantity: Decimal): Position {
+/**
+ * The position as it stays after `quantity` closes. An isolated position keeps its margin pro
+ * rata (rounded down to the account currency), but never more than its margin plus the P&L just
+ * booked: a part closed at a loss beyond its share of the margin takes the rest from the margin
+ * that stays, not from the wallet. What even the whole margin cannot cover is returned as a deficit.
+ */
+function remainder(position: Position, quantity: Decimal, pnl: Decimal, decimals: number): { stays: Position; deficit: Decimal } {
   const stays = asQuantity(subtract(position.quantity, quantity));
   const margin = position.isolatedMargin;
+  if (!margin) return { stays: { ...position, quantity: stays }, deficit: decimal(0n, decimals) };
+  const proRata = divide(multiply(margin, stays), position.quantity, decimals, 'floor');
+  const afterLoss = add(margin, pnl);
+  const kept = compare(afterLoss, proRata) < 0 ? afterLoss : proRata;
   return {
-    ...position,
-    quantity: stays,
-    ...(margin ? { isolatedMargin: asAmount(divide(multiply(margin, stays), position.quantity, margin.scale, 'floor')) } : {}),
+    stays: { ...position, quantity: stays, isolatedMargin: asAmount(sign(kept) < 0 ? decimal(0n, decimals) : kept) },
+    deficit: sign(kept) < 0 ? negate(kept) : decimal(0n, decimals),
   };
 }
 
@@ -42,8 +52,9 @@ export function closeAt(tx: Transaction, position: Position, quantity: Quantity,
   const at = fromDecimal(price);
   const whole = toDecimal(unrealizedPnlAt(position, at), decimals, 'floor');
   const all = compare(quantity, position.quantity) >= 0;
-  const stays = all ? undefined : remainder(position, quantity);
-  const pnl = stays ? subtract(whole, toDecimal(unrealizedPnlAt(stays, at), decimals, 'floor')) : whole;
+  const pnl = all ? whole : subtract(whole, toDecimal(unrealizedPnlAt({ ...position, quantity: asQuantity(subtract(position.quantity, quantity)) }, at), decimals, 'floor'));
+  const split = all ? undefined : remainder(position, quantity, pnl, decimals);
+  const stays = split?.stays;
   const cost = costReleased(position, stays);
   tx.replacePositions(tx.snapshot.positions.flatMap((each) => (each.id === position.id ? (stays ? [stays] : []) : [each])));
   tx.credit(add(pnl, exactDecimal(cost)));
@@ -53,7 +64,8 @@ export function closeAt(tx: Transaction, position: Position, quantity: Quantity,
     orders.delete(position.id);
     tx.update({ orders });
   }
-  return { position, quantity: all ? position.quantity : quantity, price, pnl };
+  const deficit = split && sign(split.deficit) > 0 ? { isolatedDeficit: split.deficit } : {};
+  return { position, quantity: all ? position.quantity : quantity, price, pnl, ...deficit };
 }
 
 /** A cost basis is a product of decimals, so it is a finite decimal: write it as one. */

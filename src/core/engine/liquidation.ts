@@ -8,7 +8,7 @@
  * - sell just enough to meet the requirement (FINRA 4210), after the Reg T cure period, or at once
  *   when equity is gone;
  * - partial: Hyperliquid sends 20 % of a position above 100k USDC, then takes whole positions
- *   during a 30 s cooldown.
+ *   during a 30 s cooldown; a scope already past bankruptcy goes whole to the backstop vault.
  *
  * A liquidation fee (where the venue charges one) comes out of what is left, never creating a
  * deficit; a deficit is then settled by the venue's policy. Isolated scopes go first, as the
@@ -20,7 +20,7 @@ import type { MarginScope } from '../margin/margin-scope.js';
 import { notionalAt, partOfPosition } from '../margin/position-measures.js';
 import { breachesLiquidation } from '../margin/scope-valuation.js';
 import { add, isNegative, isPositive, max, min, negate, subtract, sum, toDecimalString, type Decimal } from '../money/decimal.js';
-import { compareRational, fromDecimal, multiplyRational, toDecimal } from '../money/rational.js';
+import { compareRational, fromDecimal, multiplyRational, signRational, toDecimal } from '../money/rational.js';
 import { asQuantity, type Quantity } from '../money/units.js';
 import { settleDeficit } from './deficits.js';
 import { closeAt, type ClosedPart } from './fills.js';
@@ -41,8 +41,8 @@ function mustLiquidate(tx: Transaction, scope: MarginScope): boolean {
   const { venue } = tx.snapshot;
   if (scope.positions.length === 0) return false;
   const valuation = valuationOf(tx.snapshot, scope.id);
-  if (!valuation || !breachesLiquidation(venue, valuation.equity, valuation.liquidationRequirement)) return false;
-  if (venue.cureDays === 0 || isNegative(valuation.equity)) return true;
+  if (!valuation || !breachesLiquidation(venue, valuation.exact.equity, valuation.exact.liquidation)) return false;
+  if (venue.cureDays === 0 || signRational(valuation.exact.equity) < 0) return true;
   const deadline = tx.state.marginCalls.get(scope.id)?.deadlineMs;
   return deadline !== undefined && tx.time !== undefined && tx.time.ms >= deadline;
 }
@@ -57,6 +57,9 @@ function partialPlan(tx: Transaction, scope: MarginScope): PlannedClose[] | unde
   const large = (position: Position): boolean =>
     compareRational(notionalAt(position, prices.get(position.instrument.symbol) ?? fromDecimal(position.entryPrice)), partial.notionalAbove) > 0;
   if (!scope.positions.some(large)) return undefined;
+  // Past bankruptcy there is nothing left to sell in parts: the backstop takes the scope whole.
+  const valuation = valuationOf(tx.snapshot, scope.id);
+  if (!valuation || signRational(valuation.exact.equity) <= 0) return undefined;
   return scope.positions.map((position) => ({
     position,
     quantity: large(position)
@@ -144,6 +147,7 @@ function closedScopeCollateral(tx: Transaction, scopeId: string, isolatedMargin:
 export function settleClosedScope(
   tx: Transaction, scopeId: string, isolatedMargin: Decimal | undefined, closed: readonly ClosedPart[], fees: Decimal,
 ): void {
+  for (const part of closed) if (part.isolatedDeficit) settleDeficit(tx, part.isolatedDeficit, [part]);
   if ((scopeById(tx, scopeId)?.positions.length ?? 0) > 0) return;
   const collateral = closedScopeCollateral(tx, scopeId, isolatedMargin, closed);
   const left = scopeId === 'cross' ? collateral : subtract(collateral, fees);

@@ -13,8 +13,8 @@
 import type { AccountSnapshot } from '../account/account-snapshot.js';
 import type { Position } from '../account/position.js';
 import { costBasis } from '../margin/position-measures.js';
-import { add, compare, decimal, isNegative, isPositive, min, subtract, sum, toDecimalString, type Decimal } from '../money/decimal.js';
-import { sumRational } from '../money/rational.js';
+import { add, compare, decimal, isNegative, isPositive, min, normalize, subtract, sum, toDecimalString, type Decimal } from '../money/decimal.js';
+import { fromDecimal, multiplyRational, sumRational, type Rational } from '../money/rational.js';
 import { asAmount, asPrice, type Amount, type PositionId } from '../money/units.js';
 import { capMessage } from '../snapshot/parse-positions.js';
 import { applyDebtAction, recordDebt, repay } from './debt.js';
@@ -95,12 +95,21 @@ function checkOpen(tx: Transaction, order: OpenOrder): Position {
     ...(order.leverage ? { leverage: order.leverage } : {}),
     ...(order.isolatedMargin ? { isolatedMargin: order.isolatedMargin } : {}),
   };
+  requireWholeUnits(tx, costBasis(position), `${toDecimalString(position.quantity)} × ${toDecimalString(mark)}`);
   const aboveCap = capMessage(venue, position);
   if (aboveCap) refuse('risk/leverage-above-cap', aboveCap);
   if (!order.leverage && !venue.initialMarginRates[instrument.assetClass] && !venue.leverageCaps[instrument.assetClass] && !instrument.maxLeverage) {
     refuse('risk/leverage-required', `${venue.id} sets no leverage cap or margin rate for ${instrument.symbol} to default to`);
   }
   return position;
+}
+
+/** Cash moves in whole units of the account currency: a fractional share costing 61.725 USD cannot be paid. */
+function requireWholeUnits(tx: Transaction, amount: Rational, what: string): void {
+  const exact = exactDecimal(amount);
+  if (normalize(exact).scale > tx.decimals) {
+    refuse('risk/sub-unit-amount', `${what} = ${toDecimalString(normalize(exact))} ${tx.snapshot.currency} is not a whole number of units of the currency; trade a quantity that is`);
+  }
 }
 
 function open(tx: Transaction, order: OpenOrder): void {
@@ -133,6 +142,9 @@ function close(tx: Transaction, id: PositionId, quantity: Command & { type: 'clo
     refuse('risk/quantity-above-position', `closes ${toDecimalString(amount)} but the position holds ${toDecimalString(position.quantity)}`);
   }
   const mark = tx.snapshot.marks.get(position.instrument.symbol) ?? position.entryPrice;
+  if (position.instrument.kind === 'stock') {
+    requireWholeUnits(tx, multiplyRational(fromDecimal(amount), fromDecimal(position.entryPrice)), `the cost of ${toDecimalString(amount)} shares`);
+  }
   const part = closeAt(tx, position, amount, mark);
   tx.emit('position-closed', {
     position: id, instrument: position.instrument.symbol, side: position.side,

@@ -11,8 +11,8 @@
  */
 import type { PriceMap } from '../account/account-snapshot.js';
 import type { Position } from '../account/position.js';
-import { compare, greaterThan, isPositive, sign, subtract, sum, type Decimal } from '../money/decimal.js';
-import { addRational, divideRational, fromDecimal, toDecimal, type Rational } from '../money/rational.js';
+import { compare, greaterThan, isPositive, subtract, sum, type Decimal } from '../money/decimal.js';
+import { addRational, divideRational, fromDecimal, signRational, subtractRational, toDecimal, type Rational } from '../money/rational.js';
 import { asQuantity, type Quantity } from '../money/units.js';
 import type { MarginScope } from '../margin/margin-scope.js';
 import { partOfPosition, unrealizedPnlAt } from '../margin/position-measures.js';
@@ -34,7 +34,7 @@ export interface ForceCloseResult {
 }
 
 function breached(venue: VenueProfile, valuation: ScopeValuation): boolean {
-  return valuation.positions.length > 0 && breachesLiquidation(venue, valuation.equity, valuation.liquidationRequirement);
+  return valuation.positions.length > 0 && breachesLiquidation(venue, valuation.exact.equity, valuation.exact.liquidation);
 }
 
 function withoutPosition(scope: MarginScope, position: Position, pnl: Decimal, replacement?: Position): MarginScope {
@@ -74,7 +74,7 @@ function byLargestRequirement(valuation: ScopeValuation): PositionValuation {
 /** Quantity to sell so the requirement falls by the shortfall, rounded up to the position's quantity step. */
 function quantityToMeet(valuation: ScopeValuation, target: PositionValuation): Decimal {
   const { quantity } = target.position;
-  const shortfall = fromDecimal(subtract(valuation.liquidationRequirement, valuation.equity));
+  const shortfall = subtractRational(valuation.exact.liquidation, valuation.exact.equity);
   const perUnit = divideRational(fromDecimal(target.maintenanceMargin), fromDecimal(quantity));
   const exact = divideRational(shortfall, perUnit);
   return partOfPosition(target.position, exact);
@@ -85,7 +85,7 @@ export function forceClose(venue: VenueProfile, scope: MarginScope, prices: Pric
   let current = scope;
   for (let valuation = valueScope(venue, current, prices, decimals); breached(venue, valuation); valuation = valueScope(venue, current, prices, decimals)) {
     const closeAll = venue.liquidationOrder === 'whole-scope'
-      || (venue.liquidationOrder === 'until-requirement-met' && sign(valuation.equity) <= 0);
+      || (venue.liquidationOrder === 'until-requirement-met' && signRational(valuation.exact.equity) <= 0);
     if (closeAll) {
       for (const each of valuation.positions) {
         const [next, fill] = closeWhole(current, each);

@@ -4,6 +4,9 @@
  * both round against the account; collateral and notional to nearest. Sums are of rounded parts,
  * so the figures add up to the last unit.
  *
+ * The status is decided on the exact figures, not the rounded ones, so the venue acts exactly where
+ * the solvers say it will (the report's liquidation price is the first tick where it acts):
+ *
  *   status: bankrupt     equity < 0
  *           liquidation  equity < Rl, or <= Rl where the venue acts on reaching it
  *                        (margin-call while a cure period runs: Reg T)
@@ -13,11 +16,11 @@
 import type { PriceMap } from '../account/account-snapshot.js';
 import type { Position } from '../account/position.js';
 import { allocateUnits } from '../money/allocate.js';
-import { add, compare, decimal, isNegative, lessThan, subtract, sum, type Decimal } from '../money/decimal.js';
-import { RATIONAL_ZERO, toDecimal, type Rational } from '../money/rational.js';
+import { add, compare, decimal, subtract, sum, type Decimal } from '../money/decimal.js';
+import { compareRational, RATIONAL_ZERO, signRational, toDecimal, type Rational } from '../money/rational.js';
 import type { VenueProfile } from '../venue/venue-profile.js';
 import {
-  marginCallThreshold, positionInitialMargin, priceOf, requirementShares, scopeRequirement, type MarginScope,
+  marginCallThreshold, positionInitialMargin, priceOf, requirementShares, scopeEquity, scopeRequirement, type MarginScope,
 } from './margin-scope.js';
 import { notionalOnBasis, unrealizedPnlAt } from './position-measures.js';
 
@@ -51,25 +54,30 @@ export interface ScopeValuation {
   readonly marginCallRequirement: Decimal;
   readonly liquidationRequirement: Decimal;
   readonly status: MarginStatus;
+  /** The same figures unrounded, on which the status is decided. */
+  readonly exact: { readonly equity: Rational; readonly marginCall: Rational; readonly liquidation: Rational };
 }
 
 /** Whether the venue's liquidation rule is met: equity below Rl, or at it where the venue acts on reaching it. */
-export function breachesLiquidation(venue: VenueProfile, equity: Decimal, requirement: Decimal): boolean {
-  const order = compare(equity, requirement);
+export function breachesLiquidation(venue: VenueProfile, equity: Rational, requirement: Rational): boolean {
+  const order = compareRational(equity, requirement);
   return order < 0 || (order === 0 && venue.liquidationTrigger === 'at-or-below');
 }
 
-export function scopeStatus(venue: VenueProfile, equity: Decimal, marginCall: Decimal, liquidation: Decimal): MarginStatus {
-  if (isNegative(equity)) return 'bankrupt';
+export function scopeStatus(venue: VenueProfile, equity: Rational, marginCall: Rational, liquidation: Rational): MarginStatus {
+  if (signRational(equity) < 0) return 'bankrupt';
   if (breachesLiquidation(venue, equity, liquidation)) return venue.cureDays > 0 ? 'margin-call' : 'liquidation';
-  if (lessThan(equity, marginCall)) return 'margin-call';
+  if (compareRational(equity, marginCall) < 0) return 'margin-call';
   return 'healthy';
 }
 
 export function valueScope(venue: VenueProfile, scope: MarginScope, prices: PriceMap, decimals: number): ScopeValuation {
   const collateral = toDecimal(scope.collateral, decimals, 'half-even');
-  const liquidationRequirement = toDecimal(scopeRequirement(venue, scope, prices, venue.liquidation), decimals, 'ceiling');
-  const marginCallRequirement = toDecimal(scopeRequirement(venue, scope, prices, marginCallThreshold(venue)), decimals, 'ceiling');
+  const exactLiquidation = scopeRequirement(venue, scope, prices, venue.liquidation);
+  const exactMarginCall = scopeRequirement(venue, scope, prices, marginCallThreshold(venue));
+  const exactEquity = scopeEquity(scope, prices);
+  const liquidationRequirement = toDecimal(exactLiquidation, decimals, 'ceiling');
+  const marginCallRequirement = toDecimal(exactMarginCall, decimals, 'ceiling');
   const shares = requirementShares(venue, scope, prices, venue.liquidation);
   const maintenanceUnits = allocateUnits(
     liquidationRequirement.units,
@@ -97,9 +105,10 @@ export function valueScope(venue: VenueProfile, scope: MarginScope, prices: Pric
     initialMargin: positions.length ? sum(positions.map((valuation) => valuation.initialMargin)) : decimal(0n, decimals),
     marginCallRequirement,
     liquidationRequirement,
-    status: positions.length || isNegative(equity)
-      ? scopeStatus(venue, equity, marginCallRequirement, liquidationRequirement)
+    status: positions.length || signRational(exactEquity) < 0
+      ? scopeStatus(venue, exactEquity, exactMarginCall, exactLiquidation)
       : 'healthy',
+    exact: { equity: exactEquity, marginCall: exactMarginCall, liquidation: exactLiquidation },
   };
 }
 

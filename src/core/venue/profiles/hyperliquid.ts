@@ -38,6 +38,8 @@ export const hyperliquid: VenueProfile = {
   // sent as a market liquidation order to the book. After a block where any position of a user is
   // partially liquidated, there is a cooldown period of 30 seconds. During this cooldown period, all
   // market liquidation orders for that user will be for the entire position."
+  // A position already past its bankruptcy price is not sold in parts: the backstop liquidator
+  // vault takes it whole (Hyperliquid docs "Liquidations", backstop liquidation).
   partialLiquidation: { notionalAbove: fraction('100000'), fraction: fraction('0.2'), cooldownSeconds: 30 },
   // Hyperliquid docs "Auto-deleveraging": opposite users "ranked by unrealized pnl and leverage used".
   adlRanking: 'pnl-times-effective-leverage',
