@@ -1,0 +1,200 @@
+// Hand-worked accounts through both books: the events each tick must cause, with their amounts.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dec } from '../money/decimal.js';
+import { rational, type Rational } from '../money/rational.js';
+import { asLeverage, asPrice } from '../money/units.js';
+import { binanceUsdm } from '../venue/profiles/binance-usdm.js';
+import { mt5Standard } from '../venue/profiles/mt5-standard.js';
+import type { BookEvent } from './book-events.js';
+import { bookSpecFromRows, type BookInstrument, type BookPositionRow, type BookRows, type BookVenue } from './book-spec.js';
+import { applyIndexedTick, createIndexedBook } from './indexed-book.js';
+import { applyNaiveTick, createNaiveBook } from './naive-book.js';
+import { bookInstrument, bookVenue, positionRates } from './venue-terms.js';
+
+/** Runs `ticks` ([instrument, price]) through both books; returns each tick's events, which must agree. */
+function run(rows: BookRows, ticks: readonly (readonly [number, number])[]): BookEvent[][] {
+  const spec = bookSpecFromRows(rows);
+  const indexed = createIndexedBook(spec);
+  const naive = createNaiveBook(spec);
+  return ticks.map(([instrument, price]) => {
+    const fromIndex: BookEvent[] = [];
+    const fromNaive: BookEvent[] = [];
+    applyIndexedTick(indexed, instrument, price, fromIndex);
+    applyNaiveTick(naive, instrument, price, fromNaive);
+    assert.deepEqual(fromIndex, fromNaive);
+    return fromIndex;
+  });
+}
+
+const cross = { kind: 'cross' } as const;
+const isolated = (position: number) => ({ kind: 'isolated', position }) as const;
+
+const btcusdt = bookInstrument({ ...binanceUsdm.instruments.BTCUSDT!, tickSize: asPrice(dec('0.1')) }, dec('0.001'), 8);
+const binanceRates = positionRates(binanceUsdm, binanceUsdm.instruments.BTCUSDT!, asLeverage(dec('10')));
+const USDT = 100_000_000;
+
+function venue(overrides: Partial<BookVenue>): BookVenue {
+  return { id: 'test', liquidationTrigger: 'below', liquidationOrder: 'whole-scope', deficit: 'venue-absorbs', isolatedMargin: true, ...overrides };
+}
+
+/** Unit value 1: one lot moving one tick is one unit. */
+const plain: BookInstrument = { symbol: 'X', unitValue: rational(1n) };
+const oneHundredth: Rational = rational(1n, 100n);
+
+/** Long 100 lots at 1 000 with 1 990 of isolated margin and Rl = 1 % of notional: equity = Rl exactly at 990. */
+function atTheEdge(trigger: 'below' | 'at-or-below', deficit: 'venue-absorbs' | 'client-debt', stopLoss?: number): BookRows {
+  const position: BookPositionRow = {
+    account: 0, instrument: 0, side: 'long', lots: 100, entry: 1_000, liquidationRate: oneHundredth, marginCallRate: oneHundredth,
+    isolatedMargin: 1_990, ...(stopLoss ? { stopLoss } : {}),
+  };
+  return {
+    venues: [venue({ liquidationTrigger: trigger, deficit })], instruments: [plain], prices: [1_000],
+    accounts: [{ venue: 0, balance: 3_000 }], positions: [position],
+  };
+}
+
+describe('liquidation', () => {
+  test('a gap through the liquidation price closes at the gapped price; the insurance fund takes the deficit', () => {
+    // 0.1 BTC long at 50 000 with 500 USDT isolated (10x); a gap to 44 000: equity 500 - 600 = -100.
+    const events = run({
+      venues: [bookVenue(binanceUsdm)], instruments: [btcusdt], prices: [500_000],
+      accounts: [{ venue: 0, balance: 1_000 * USDT }],
+      positions: [{ account: 0, instrument: 0, side: 'long', lots: 100, entry: 500_000, liquidationRate: binanceRates.liquidation, marginCallRate: binanceRates.marginCall, isolatedMargin: 500 * USDT }],
+    }, [[0, 499_000], [0, 440_000], [0, 400_000]]);
+    assert.deepEqual(events, [
+      [],
+      [
+        { type: 'position-liquidated', tick: 2, account: 0, position: 0, price: 440_000, quantity: 100, pnl: BigInt(-600 * USDT) },
+        { type: 'deficit-absorbed', tick: 2, account: 0, scope: isolated(0), amount: BigInt(100 * USDT) },
+      ],
+      [],
+    ]);
+  });
+
+  test('the seed article without protection: stopped out at 1.23125 after the call, the client owes 62.50', () => {
+    // $500 at 1:75, 30 000 EURUSD at 1.25 (lots of 1 000): call below $500 of equity, stop-out at $250.
+    const eurusd = { ...mt5Standard.instruments.EURUSD!, tickSize: asPrice(dec('0.00001')) };
+    const rates = positionRates(mt5Standard, eurusd, asLeverage(dec('75')));
+    const events = run({
+      venues: [bookVenue(mt5Standard)], instruments: [bookInstrument(eurusd, dec('1000'), 2)], prices: [125_000],
+      accounts: [{ venue: 0, balance: 50_000 }],
+      positions: [{ account: 0, instrument: 0, side: 'long', lots: 30, entry: 125_000, liquidationRate: rates.liquidation, marginCallRate: rates.marginCall }],
+    }, [[0, 124_990], [0, 123_125]]);
+    assert.deepEqual(events, [
+      // Equity 500 - 3 = 497 < Rc = 37 497 / 75 = 499.96.
+      [{ type: 'margin-call-issued', tick: 1, account: 0, scope: cross, equity: 49_700n, requirement: 49_996n }],
+      [
+        { type: 'position-liquidated', tick: 2, account: 0, position: 0, price: 123_125, quantity: 30, pnl: -56_250n },
+        { type: 'debt-recorded', tick: 2, account: 0, amount: 6_250n },
+      ],
+    ]);
+  });
+
+  test('equity exactly at Rl: at-or-below venues liquidate there, below venues one tick later', () => {
+    const liquidated = (price: number, pnl: bigint, tick: number) => ({ type: 'position-liquidated', tick, account: 0, position: 0, price, quantity: 100, pnl });
+    assert.deepEqual(run(atTheEdge('at-or-below', 'venue-absorbs'), [[0, 991], [0, 990]]), [[], [liquidated(990, -1_000n, 2)]]);
+    assert.deepEqual(run(atTheEdge('below', 'venue-absorbs'), [[0, 990], [0, 989]]), [[], [liquidated(989, -1_100n, 2)]]);
+  });
+
+  test('rounding decides, not the linear figures: P&L rounded down and Rl rounded up breach where the exact line does not', () => {
+    // One lot worth 1.1 units a tick, 17 units of margin, Rl = 1 % of notional. At 1 318 (one tick
+    // below entry): P&L ⌊-1.1⌋ = -2, Rl = ⌈14.498⌉ = 15, equity 15 <= 15; the unrounded figures,
+    // 15.9 against 14.498, are 1.4 clear of it.
+    const events = run({
+      venues: [venue({ liquidationTrigger: 'at-or-below' })], instruments: [{ symbol: 'X', unitValue: rational(11n, 10n) }],
+      prices: [1_319], accounts: [{ venue: 0, balance: 17 }],
+      positions: [{ account: 0, instrument: 0, side: 'long', lots: 1, entry: 1_319, liquidationRate: oneHundredth, marginCallRate: oneHundredth, isolatedMargin: 17 }],
+    }, [[0, 1_318]]);
+    assert.deepEqual(events, [[{ type: 'position-liquidated', tick: 1, account: 0, position: 0, price: 1_318, quantity: 1, pnl: -2n }]]);
+  });
+
+  test('an isolated deficit the client owes is charged to the wallet, and recorded as debt once the cross scope is below zero', () => {
+    // Gap to 960: P&L -4 000 on 1 990 of margin; the wallet of 3 000 goes to -1 000.
+    assert.deepEqual(run(atTheEdge('below', 'client-debt'), [[0, 960]]), [[
+      { type: 'position-liquidated', tick: 1, account: 0, position: 0, price: 960, quantity: 100, pnl: -4_000n },
+      { type: 'debt-recorded', tick: 1, account: 0, amount: 1_000n },
+    ]]);
+    // Gap to 970: P&L -3 000, the wallet goes to 0: nothing owed.
+    assert.deepEqual(run(atTheEdge('below', 'client-debt'), [[0, 970]]), [[
+      { type: 'position-liquidated', tick: 1, account: 0, position: 0, price: 970, quantity: 100, pnl: -3_000n },
+    ]]);
+  });
+
+  test('largest loss first: the stop-out closes the worst position, re-checks, and the survivor clears the call', () => {
+    // Leverage 100: Rc = 1 % and Rl = 0.5 % of notional. A: 1 000 lots of X at 10 000; B: 100 lots of Y at 10 000.
+    const rates = { liquidationRate: rational(1n, 200n), marginCallRate: oneHundredth };
+    const events = run({
+      venues: [venue({ liquidationTrigger: 'at-or-below', liquidationOrder: 'largest-loss-first', deficit: 'client-debt', isolatedMargin: false })],
+      instruments: [plain, { symbol: 'Y', unitValue: rational(1n) }], prices: [10_000, 10_000],
+      accounts: [{ venue: 0, balance: 120_000 }],
+      positions: [
+        { account: 0, instrument: 0, side: 'long', lots: 1_000, entry: 10_000, ...rates },
+        { account: 0, instrument: 1, side: 'long', lots: 100, entry: 10_000, ...rates },
+      ],
+    }, [[0, 9_935], [0, 9_930]]);
+    assert.deepEqual(events, [
+      // Equity 55 000, Rl 54 675, Rc 109 350.
+      [{ type: 'margin-call-issued', tick: 1, account: 0, scope: cross, equity: 55_000n, requirement: 109_350n }],
+      // Equity 50 000 <= Rl 54 650: A (-70 000) closes; B alone: equity 50 000 >= Rc 10 000.
+      [
+        { type: 'position-liquidated', tick: 2, account: 0, position: 0, price: 9_930, quantity: 1_000, pnl: -70_000n },
+        { type: 'margin-call-cleared', tick: 2, account: 0, scope: cross, equity: 50_000n, requirement: 10_000n },
+      ],
+    ]);
+  });
+
+  test('largest loss first breaks a tie by position order', () => {
+    // Two identical longs lose 50 000 each; the first closes, and the second alone clears Rl.
+    const position = (): BookPositionRow => ({
+      account: 0, instrument: 0, side: 'long', lots: 1_000, entry: 10_000,
+      liquidationRate: rational(1n, 200n), marginCallRate: oneHundredth,
+    });
+    const events = run({
+      venues: [venue({ liquidationTrigger: 'at-or-below', liquidationOrder: 'largest-loss-first', deficit: 'client-debt', isolatedMargin: false })],
+      instruments: [plain], prices: [10_000], accounts: [{ venue: 0, balance: 180_000 }], positions: [position(), position()],
+    }, [[0, 9_950]]);
+    // Equity 80 000 <= Rl 99 500; after the first close Rl is 49 750. The call stays open (Rc 99 500).
+    assert.deepEqual(events, [[{ type: 'position-liquidated', tick: 1, account: 0, position: 0, price: 9_950, quantity: 1_000, pnl: -50_000n }]]);
+  });
+});
+
+describe('orders', () => {
+  test('a stop-loss fills at the tick\'s price before the scope is checked, so the liquidation never comes', () => {
+    // Stop at 995; a gap to 980 reaches both the stop and the liquidation (equity 1 990 - 2 000 = -10).
+    assert.deepEqual(run(atTheEdge('below', 'venue-absorbs', 995), [[0, 996], [0, 980]]), [[], [
+      { type: 'stop-loss-filled', tick: 2, account: 0, position: 0, price: 980, quantity: 100, pnl: -2_000n },
+      { type: 'deficit-absorbed', tick: 2, account: 0, scope: isolated(0), amount: 10n },
+    ]]);
+  });
+
+  test('a take-profit fills at the first price at or beyond it; a short\'s fires on the way down', () => {
+    const events = run({
+      venues: [venue({})], instruments: [plain], prices: [1_000], accounts: [{ venue: 0, balance: 100_000 }],
+      positions: [
+        { account: 0, instrument: 0, side: 'long', lots: 10, entry: 1_000, liquidationRate: oneHundredth, marginCallRate: oneHundredth, takeProfit: 1_010 },
+        { account: 0, instrument: 0, side: 'short', lots: 5, entry: 1_000, liquidationRate: oneHundredth, marginCallRate: oneHundredth, takeProfit: 990 },
+      ],
+    }, [[0, 1_009], [0, 1_013], [0, 985]]);
+    assert.deepEqual(events, [
+      [],
+      [{ type: 'take-profit-filled', tick: 2, account: 0, position: 0, price: 1_013, quantity: 10, pnl: 130n }],
+      [{ type: 'take-profit-filled', tick: 3, account: 0, position: 1, price: 985, quantity: 5, pnl: 75n }],
+    ]);
+  });
+});
+
+describe('books refuse what they cannot hold', () => {
+  test('a scope liquidatable at the starting prices, an order already reached, positions out of account order', () => {
+    const rows = atTheEdge('at-or-below', 'venue-absorbs');
+    assert.throws(() => createIndexedBook(bookSpecFromRows({ ...rows, prices: [990] })), /liquidatable/);
+    assert.throws(() => createNaiveBook(bookSpecFromRows({ ...rows, positions: [{ ...rows.positions[0]!, stopLoss: 1_000 }] })), /already reached/);
+    assert.throws(() => createIndexedBook(bookSpecFromRows({
+      ...rows, accounts: [...rows.accounts, { venue: 0, balance: 0 }],
+      positions: [{ ...rows.positions[0]!, account: 1 }, rows.positions[0]!],
+    })), /grouped by account/);
+    const book = createIndexedBook(bookSpecFromRows(rows));
+    assert.throws(() => applyIndexedTick(book, 0, 1.5, []), /positive integer/);
+    assert.throws(() => applyIndexedTick(book, 3, 1_000, []), /unknown instrument/);
+  });
+});
