@@ -4,13 +4,11 @@
 // which every decimal is a string. Spawns `node dist/cli/main.js` (npm test builds dist first).
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { stopout, type Run } from './support/run-cli.js';
 
-const root = resolve(import.meta.dirname, '..');
-const MAIN = join(root, 'dist', 'cli', 'main.js');
 const scratch = mkdtempSync(join(tmpdir(), 'stopout-cli-test-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -18,19 +16,6 @@ const BUILT_IN_IDS = [
   'binance-usdm', 'binance-coinm', 'bybit-linear', 'hyperliquid', 'dydx-v4', 'esma-retail-cfd', 'mt5-standard', 'us-reg-t',
 ];
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function stopout(args: readonly string[], stdin = ''): Run {
-  const env = { ...process.env };
-  delete env.STOPOUT_DEBUG;
-  const result = spawnSync(process.execPath, [MAIN, ...args], { cwd: root, env, input: stdin, encoding: 'utf8', timeout: 60_000 });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 let files = 0;
 /** Writes `text` to a new file in the scratch directory and returns its path. */

@@ -5,7 +5,6 @@
 // it prints are the ones worked out by hand. Spawns `node dist/cli/main.js` (npm test builds first).
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,25 +12,11 @@ import {
   allEvents, ENGINE_SCENARIOS, scenarioJson, type EngineScenario, type JsonObject,
 } from './fixtures/engine-scenarios.js';
 import { pick } from './support/report-path.js';
+import { stopout, type Run } from './support/run-cli.js';
 
-const root = resolve(import.meta.dirname, '..');
-const MAIN = join(root, 'dist', 'cli', 'main.js');
 const scratch = mkdtempSync(join(tmpdir(), 'stopout-replay-cli-test-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function stopout(args: readonly string[], stdin = ''): Run {
-  const env = { ...process.env };
-  delete env.STOPOUT_DEBUG;
-  const result = spawnSync(process.execPath, [MAIN, ...args], { cwd: root, env, input: stdin, encoding: 'utf8', timeout: 60_000 });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 let folders = 0;
 /** A fresh folder in the scratch directory. */
@@ -273,8 +258,7 @@ describe('stopout replay: price files', () => {
   test('a price file read relative to the scenario, whatever the working directory', () => {
     const each = fixture('price-file-ohlc-short-high-wick');
     const path = fixtureFile(each);
-    const result = spawnSync(process.execPath, [MAIN, 'replay', path], { cwd: scratch, encoding: 'utf8' });
-    assert.deepEqual(eventLines({ status: result.status, stdout: result.stdout, stderr: result.stderr }), allEvents(each));
+    assert.deepEqual(eventLines(stopout(['replay', path], '', scratch)), allEvents(each));
   });
 });
 
