@@ -53,14 +53,15 @@ const CHF_DAY = '2015-01-15T00:00:00Z';
 const GBP_DAY = '2016-10-07T00:00:00Z';
 
 const EXPECTED: Readonly<Record<string, Expected>> = {
-  // 15 Jan 2015, long 100 000 USDCHF from 1.00243: the day's low 0.83429 is the first price past every level.
-  'chf-2015-esma-30x': { marginCall: null, close: liquidated(CHF_DAY, '0.83429', '-16814.00', '0.00'), ...money('0.00', '0.00', '6814.00', '0.00', '0.00') },
+  // 15 Jan 2015, long 100 000 USDCHF from 1.00243: the day's low 0.83429 is the first price past every level;
+  // the margin call and the stop-out come on the same tick (a stop-loss closes the position first).
+  'chf-2015-esma-30x': { marginCall: CHF_DAY, close: liquidated(CHF_DAY, '0.83429', '-16814.00', '0.00'), ...money('0.00', '0.00', '6814.00', '0.00', '0.00') },
   'chf-2015-esma-30x-stop': {
     marginCall: null, close: stopped(CHF_DAY, '0.83429', '-16814.00'), ...money('0.00', '0.00', '6814.00', '0.00', '0.00'),
   },
-  'chf-2015-mt5-100x': { marginCall: null, close: liquidated(CHF_DAY, '0.83429', '-16814.00', '0.00'), ...money('-6814.00', '-6814.00', '0.00', '0.00', '6814.00') },
+  'chf-2015-mt5-100x': { marginCall: CHF_DAY, close: liquidated(CHF_DAY, '0.83429', '-16814.00', '0.00'), ...money('-6814.00', '-6814.00', '0.00', '0.00', '6814.00') },
   'chf-2015-mt5-100x-stop': { marginCall: null, close: stopped(CHF_DAY, '0.83429', '-16814.00'), ...money('-6814.00', '-6814.00', '0.00', '0.00', '6814.00') },
-  'chf-2015-mt5-500x': { marginCall: null, close: liquidated(CHF_DAY, '0.83429', '-16814.00', '0.00'), ...money('-14814.00', '-14814.00', '0.00', '0.00', '14814.00') },
+  'chf-2015-mt5-500x': { marginCall: CHF_DAY, close: liquidated(CHF_DAY, '0.83429', '-16814.00', '0.00'), ...money('-14814.00', '-14814.00', '0.00', '0.00', '14814.00') },
 
   // 3-7 Oct 2016, long 100 000 GBPUSD from 1.29211: the slide calls the ESMA account on the 4th; the flash crash closes all at 1.14754.
   'gbp-2016-esma-30x': {
@@ -69,7 +70,7 @@ const EXPECTED: Readonly<Record<string, Expected>> = {
   'gbp-2016-esma-30x-stop': {
     marginCall: '2016-10-04T00:00:00Z', close: stopped(GBP_DAY, '1.14754', '-14457.00'), ...money('0.00', '0.00', '8457.00', '0.00', '0.00'),
   },
-  'gbp-2016-mt5-100x': { marginCall: null, close: liquidated(GBP_DAY, '1.14754', '-14457.00', '0.00'), ...money('-8457.00', '-8457.00', '0.00', '0.00', '8457.00') },
+  'gbp-2016-mt5-100x': { marginCall: GBP_DAY, close: liquidated(GBP_DAY, '1.14754', '-14457.00', '0.00'), ...money('-8457.00', '-8457.00', '0.00', '0.00', '8457.00') },
   'gbp-2016-mt5-100x-stop': { marginCall: null, close: stopped(GBP_DAY, '1.14754', '-14457.00'), ...money('-8457.00', '-8457.00', '0.00', '0.00', '8457.00') },
 
   // 11-13 Mar 2020 (daily bars), long 1 BTC from 7 894.57, wallet 10 000: a daily bar's fills are at its low.

@@ -4,6 +4,8 @@
  *
  * After any command that moves prices or money the venue reviews the account, in this order:
  *   1. triggered orders: stop-losses and take-profits the new marks reached fill at those marks;
+ *   1b. margin calls are issued for scopes below the margin-call requirement (even when they are
+ *      about to be liquidated on this same tick);
  *   2. liquidation: scopes below their liquidation requirement are force-closed (liquidation.ts),
  *      fees charged, deficits settled by the venue's policy;
  *   3. client debt is recorded when the account is left flat below zero;
@@ -251,6 +253,7 @@ export function step(state: EngineState, command: Command): StepResult {
     if (error instanceof Refusal) return rejected(state, command, error);
     throw error;
   }
+  reviewMarginCalls(tx, true);
   liquidate(tx);
   recordDebt(tx);
   reviewMarginCalls(tx);
