@@ -7,7 +7,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import {
   allEvents, ENGINE_SCENARIOS, scenarioJson, type EngineScenario, type JsonObject,
 } from './fixtures/engine-scenarios.js';
@@ -259,6 +259,17 @@ describe('stopout replay: price files', () => {
     const each = fixture('price-file-ohlc-short-high-wick');
     const path = fixtureFile(each);
     assert.deepEqual(eventLines(stopout(['replay', path], '', scratch)), allEvents(each));
+  });
+
+  test('a price file not beside the scenario is looked for from the working directory', () => {
+    const each = fixture('price-file-ohlc-short-high-wick');
+    const priceFile = each.priceFile;
+    assert.ok(priceFile);
+    const data = folder();
+    writeFileSync(join(data, priceFile.name), priceFile.text);
+    // The scenario sits in a folder of its own; its prices.file names the file from `data`'s parent.
+    const scenario = scenarioFile({ ...scenarioJson(each), prices: { ...(scenarioJson(each).prices as JsonObject), file: join(basename(data), priceFile.name) } });
+    assert.deepEqual(eventLines(stopout(['replay', scenario], '', scratch)), allEvents(each));
   });
 });
 

@@ -1,11 +1,12 @@
 /**
  * `stopout replay SCENARIO|-`: the engine over a scenario's commands and price file. Events as JSON
  * lines (default), the final summary (--summary), or a readable timeline (--format table).
- * The price file is the scenario's "prices.file", relative to the scenario, or --prices PATH.
+ * The price file is the scenario's "prices.file", relative to the scenario (or, failing that, to the
+ * working directory), or --prices PATH.
  */
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import {
   eventToJson, formatProblem, parsePriceFile, parseScenario, replay, stateToJson, summarize,
   type Bar, type EngineEvent, type EngineState, type Scenario,
@@ -31,7 +32,7 @@ async function loadBars(scenario: Scenario, source: string, override?: string): 
   const feed = scenario.prices;
   if (!feed && !override) return { bars: [] };
   if (!feed) return { error: '--prices: the scenario has no "prices" block naming the instrument the file prices' };
-  const path = override ?? resolve(source === '-' ? process.cwd() : dirname(source), feed.file);
+  const path = override ?? await locate(feed.file, source);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -43,6 +44,27 @@ async function loadBars(scenario: Scenario, source: string, override?: string): 
   const parsed = parsePriceFile(text, { ...(feed.from ? { fromMs: feed.from.ms } : {}), ...(feed.to ? { toMs: feed.to.ms } : {}) });
   if (!parsed.ok) return { error: parsed.error.map((problem) => `${path}: ${formatProblem(problem)}`).join('\n') };
   return { bars: parsed.value };
+}
+
+/**
+ * A scenario's price file: relative to the scenario file, or, when it is not there, to the working
+ * directory (a scenario written to a temporary file may name a file from where the command runs).
+ */
+async function locate(file: string, source: string): Promise<string> {
+  const besideScenario = resolve(source === '-' ? process.cwd() : dirname(source), file);
+  if (isAbsolute(file) || source === '-') return besideScenario;
+  try {
+    await access(besideScenario);
+    return besideScenario;
+  } catch {
+    const fromHere = resolve(process.cwd(), file);
+    try {
+      await access(fromHere);
+      return fromHere;
+    } catch {
+      return besideScenario;
+    }
+  }
 }
 
 export function stateHash(state: EngineState, scenario: Scenario): string {
