@@ -1,7 +1,8 @@
 // The indexed book against the naive full rescan: over random books (three venue families, cross
-// and isolated, stop-losses and take-profits) and random tick streams (random walks with gaps), the
-// two must emit identical events, tick by tick, and end in identical states. Money is conserved
-// in both: every balance moves only by booked P&L and absorbed deficits.
+// and isolated, stop-losses and take-profits; venues with and without margin calls of their own and
+// liquidation fees) and random tick streams (random walks with gaps), the two must emit identical
+// events, tick by tick, and end in identical states. Money is conserved in both: every balance
+// moves only by booked P&L, fees and absorbed deficits.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -23,14 +24,16 @@ interface Outcome {
 function checkConservation(spec: BookSpec, state: BookState, events: readonly BookEvent[]): void {
   const expected = spec.accounts.balance.map((balance) => balance);
   for (const event of events) {
-    if (event.type === 'stop-loss-filled' || event.type === 'take-profit-filled' || event.type === 'position-liquidated') {
+    if (event.type === 'stop-loss-filled' || event.type === 'take-profit-filled') {
       expected[event.account] = expected[event.account]! + Number(event.pnl);
+    } else if (event.type === 'position-liquidated') {
+      expected[event.account] = expected[event.account]! + Number(event.pnl) - Number(event.fee);
     } else if (event.type === 'deficit-absorbed') {
       expected[event.account] = expected[event.account]! + Number(event.amount);
     }
   }
   const balances = expected.map((_, account) => balanceOf(state, account));
-  assert.deepEqual([...balances], [...expected], 'balances = starting balances + booked P&L + absorbed deficits');
+  assert.deepEqual([...balances], [...expected], 'balances = starting balances + booked P&L - fees + absorbed deficits');
 }
 
 /** Runs both books over the stream; fails at the first tick whose events differ. */
@@ -90,10 +93,16 @@ describe('indexed book = naive rescan', () => {
 
   // Small books of any shape: random venues, rates, unit values and positions, random walks of any size.
   const VENUES: readonly BookVenue[] = [
-    { id: 'a', liquidationTrigger: 'at-or-below', liquidationOrder: 'whole-scope', deficit: 'venue-absorbs', isolatedMargin: true },
+    {
+      id: 'a', liquidationTrigger: 'at-or-below', liquidationOrder: 'whole-scope', deficit: 'venue-absorbs', isolatedMargin: true,
+      marginCall: false, liquidationFeeRate: rational(1n, 200n),
+    },
     { id: 'b', liquidationTrigger: 'below', liquidationOrder: 'whole-scope', deficit: 'client-debt', isolatedMargin: true },
-    { id: 'c', liquidationTrigger: 'at-or-below', liquidationOrder: 'largest-loss-first', deficit: 'client-debt', isolatedMargin: true },
-    { id: 'd', liquidationTrigger: 'below', liquidationOrder: 'largest-loss-first', deficit: 'venue-absorbs', isolatedMargin: false },
+    {
+      id: 'c', liquidationTrigger: 'at-or-below', liquidationOrder: 'largest-loss-first', deficit: 'client-debt', isolatedMargin: true,
+      liquidationFeeRate: rational(3n, 1000n),
+    },
+    { id: 'd', liquidationTrigger: 'below', liquidationOrder: 'largest-loss-first', deficit: 'venue-absorbs', isolatedMargin: false, marginCall: false },
   ];
   const RATES: readonly (readonly [Rational, Rational])[] = [
     [rational(1n, 250n), rational(1n, 250n)], [rational(1n, 80n), rational(1n, 40n)], [rational(1n, 200n), rational(1n, 100n)],

@@ -1,13 +1,18 @@
 /**
  * What a tick makes happen in a risk book. Events are rare, so they are plain objects; amounts are
- * exact bigint account units, prices ticks and quantities lots.
+ * exact bigint account units (shown rounded as the engine shows them: P&L down per position,
+ * requirements up per scope), prices ticks and quantities lots.
  *
- * Order within a tick: by account, ascending; within an account:
- *   1. stop-loss and take-profit fills, by position (a stop-loss first when both are reached);
- *      an isolated position's fill also settles its scope (deficit-absorbed) and ends its call;
- *   2. each open isolated scope, by position, then the cross scope: a liquidation
- *      (position-liquidated per position closed, then deficit-absorbed or debt-recorded once the
- *      scope is empty and below zero), or else margin-call-issued / margin-call-cleared.
+ * Order within a tick: by account, ascending; within an account, the engine's order
+ * (../engine/step.ts after a mark):
+ *   1. stop-loss and take-profit fills, by position (a stop-loss first when both are reached),
+ *      each followed by the deficit its scope leaves if that closed the scope (deficit-absorbed);
+ *   2. liquidations: each open isolated scope by position, then the cross scope
+ *      (position-liquidated per position closed, then deficit-absorbed for a closed scope below zero);
+ *   3. debt-recorded, when the account is left without positions below zero at a client-debt venue;
+ *   4. margin calls: the cross scope, then each isolated scope by position, issued or cleared
+ *      ('equity restored'); then the calls of scopes that closed, cleared ('positions closed') in
+ *      the order they were issued.
  */
 
 export type BookScope =
@@ -22,15 +27,26 @@ interface AccountEvent {
   readonly account: number;
 }
 
-export interface MarginCallEvent extends AccountEvent {
-  readonly type: 'margin-call-issued' | 'margin-call-cleared';
+export interface MarginCallIssuedEvent extends AccountEvent {
+  readonly type: 'margin-call-issued';
   readonly scope: BookScope;
+  /** Equity as shown: collateral + Σ P&L rounded down per position. */
   readonly equity: bigint;
+  /** Rc rounded up. */
   readonly requirement: bigint;
+  /** Rl rounded up. */
+  readonly liquidationRequirement: bigint;
 }
 
-export interface FillEvent extends AccountEvent {
-  readonly type: 'stop-loss-filled' | 'take-profit-filled' | 'position-liquidated';
+export type MarginCallClearedEvent = AccountEvent & { readonly type: 'margin-call-cleared'; readonly scope: BookScope } & (
+  | { readonly reason: 'equity restored'; readonly equity: bigint; readonly requirement: bigint }
+  | { readonly reason: 'positions closed' }
+);
+
+export type MarginCallEvent = MarginCallIssuedEvent | MarginCallClearedEvent;
+
+export interface OrderFillEvent extends AccountEvent {
+  readonly type: 'stop-loss-filled' | 'take-profit-filled';
   readonly position: number;
   /** The tick's price: past the trigger when the market gapped through it. */
   readonly price: number;
@@ -38,6 +54,19 @@ export interface FillEvent extends AccountEvent {
   /** Realised P&L, rounded down to the unit. */
   readonly pnl: bigint;
 }
+
+export interface LiquidationEvent extends AccountEvent {
+  readonly type: 'position-liquidated';
+  readonly position: number;
+  readonly price: number;
+  readonly quantity: number;
+  /** Realised P&L, rounded down to the unit. */
+  readonly pnl: bigint;
+  /** The venue's liquidation fee, rounded up, out of what the scope had left. */
+  readonly fee: bigint;
+}
+
+export type FillEvent = OrderFillEvent | LiquidationEvent;
 
 export interface DeficitAbsorbedEvent extends AccountEvent {
   readonly type: 'deficit-absorbed';
@@ -48,6 +77,8 @@ export interface DeficitAbsorbedEvent extends AccountEvent {
 export interface DebtRecordedEvent extends AccountEvent {
   readonly type: 'debt-recorded';
   readonly amount: bigint;
+  /** Everything owed now. */
+  readonly outstanding: bigint;
 }
 
 export type BookEvent = MarginCallEvent | FillEvent | DeficitAbsorbedEvent | DebtRecordedEvent;

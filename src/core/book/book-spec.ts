@@ -11,8 +11,10 @@
  *   notional  = lots × unitValue × price
  *
  * A position's liquidation and margin-call rates are exact fractions of its notional at the mark:
- * Rl = ⌈Σ liquidationRate × notional⌉ and Rc = ⌈Σ marginCallRate × notional⌉ over a margin scope
- * (see venue-terms.ts for how they follow from a venue profile).
+ * Rl = Σ liquidationRate × notional and Rc = Σ marginCallRate × notional over a margin scope (see
+ * venue-terms.ts for how they follow from a venue profile). Decisions are taken on the exact
+ * figures, as ../margin/scope-valuation.ts takes them; rounded ones (P&L down per position, Rl
+ * and Rc up per scope) are only shown in events and booked.
  */
 import type { Rational } from '../money/rational.js';
 
@@ -27,6 +29,16 @@ export interface BookVenue {
   readonly liquidationOrder: BookLiquidationOrder;
   readonly deficit: BookDeficitPolicy;
   readonly isolatedMargin: boolean;
+  /**
+   * Whether the venue issues margin calls of its own (MT5's at 100 %). One that does not (the
+   * crypto perpetuals: Rc = Rl) never calls, it only liquidates. Absent: it does.
+   */
+  readonly marginCall?: boolean;
+  /**
+   * Fee on a forced close, as a fraction of the closed notional at the fill: ⌈rate × notional⌉,
+   * taken out of what the scope has left, never creating a deficit. Absent: none.
+   */
+  readonly liquidationFeeRate?: Rational;
 }
 
 export interface BookInstrument {

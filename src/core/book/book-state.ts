@@ -4,30 +4,40 @@
  * account's positions contiguous: valuing an account touches a few adjacent cache lines rather
  * than one line per field. Books are mutable by design: a tick updates them in place.
  *
- * Exact terms, computed once in bigint and held as integers below 2^52 (safe-integer.ts):
- *   pnl_i      = ⌊direction × pnlFactor_i × (price - entry) / pnlDenominator_i⌋
- *   Rl (scope) = ⌈Σ liquidationFactor_i × price_i / L⌉,   Rc likewise with marginCallFactor
- * where pnlFactor / pnlDenominator = lots × unitValue in lowest terms, L is the account's common
- * denominator of every lots × unitValue × rate, and factor_i = lots × unitValue × rate × L.
+ * Exact terms, computed once in bigint and held as integers below 2^52 (safe-integer.ts), over
+ * M, the account's common denominator of every lots × unitValue and lots × unitValue × rate:
+ *   pnl_i × M  = direction × P_i × (price - entry)          P_i  = lots × unitValue × M
+ *   Rl × M     = Σ Lq_i × price_i,  Rc × M = Σ Cq_i × price_i   Lq_i = P_i × liquidation rate, Cq_i likewise
+ * so a scope's exact equity and requirements, scaled by M, are integers: the book decides on them
+ * exactly, as ../margin/scope-valuation.ts does. An account whose M, or whose P + Lq + Cq summed
+ * over its positions, reaches 2^52 is refused when the book is built.
  *
  * Margin scopes: scope `a` is account a's cross scope; scope `accountCount + i` is isolated
  * position i's own scope.
  */
 import { rational, type Rational } from '../money/rational.js';
-import { NO_TRIGGER, type BookSpec, type BookVenue } from './book-spec.js';
-import { SAFE_BOUND, addAmounts } from './safe-integer.js';
+import type { BookSpec, BookVenue } from './book-spec.js';
+import * as bookSpecModule from './book-spec.js';
+import * as safeIntegerModule from './safe-integer.js';
+
+// Imported functions and constants as module-local bindings: tsx loads these modules as CommonJS,
+// where every use of a named import is a getter call.
+const { NO_TRIGGER } = bookSpecModule;
+const { SAFE_BOUND, addAmounts } = safeIntegerModule;
 
 /** Fields of a position record in `BookState.position`. */
 export const POSITION_STRIDE = 8;
 export const FIELD_INSTRUMENT = 0;
 export const FIELD_DIRECTION = 1;
 export const FIELD_ENTRY = 2;
-export const FIELD_PNL_FACTOR = 3;
-export const FIELD_PNL_DENOMINATOR = 4;
-export const FIELD_LIQUIDATION_FACTOR = 5;
-export const FIELD_CALL_FACTOR = 6;
-/** CLOSED, OPEN_CROSS or OPEN_ISOLATED. */
-export const FIELD_STATE = 7;
+/** P: account units × M per tick of price, > 0. */
+export const FIELD_PNL = 3;
+/** Lq: Rl × M per tick of price. */
+export const FIELD_LIQUIDATION = 4;
+/** Cq: Rc × M per tick of price. */
+export const FIELD_CALL = 5;
+/** CLOSED, OPEN_CROSS or OPEN_ISOLATED. Field 7 is spare: records stay on 64-byte lines. */
+export const FIELD_STATE = 6;
 
 /** Fields of an account record in `BookState.account`. */
 export const ACCOUNT_STRIDE = 8;
@@ -40,7 +50,7 @@ export const ACCOUNT_VENUE = 2;
 export const ACCOUNT_BALANCE = 3;
 /** Σ margins of the account's open isolated positions. */
 export const ACCOUNT_ISOLATED_TOTAL = 4;
-/** L, the common denominator of its requirement factors. */
+/** M, the common denominator of its P&L and requirement terms. */
 export const ACCOUNT_DENOMINATOR = 5;
 /** 1 where some position's Rc rate differs from its Rl rate. */
 export const ACCOUNT_SEPARATE_CALL = 6;
@@ -73,8 +83,16 @@ export interface BookState {
   readonly venueAbsorbs: Uint8Array;
   /** Per venue: 1 where a stop-out closes the largest loss first and re-checks. */
   readonly venueLargestLossFirst: Uint8Array;
+  /** Per venue: 1 where the venue issues margin calls of its own. */
+  readonly venueCalls: Uint8Array;
+  /** Per venue: the liquidation fee rate (zero for none). */
+  readonly venueFeeRate: readonly Rational[];
   /** Per scope: 1 while a margin call is open. */
   readonly called: Uint8Array;
+  /** Per scope with a call open: when it was issued (callSequence then), so calls clear in issue order. */
+  readonly callOrder: Float64Array;
+  /** Margin calls issued so far. */
+  callSequence: number;
   /** Ticks applied so far. */
   tick: number;
 }
@@ -97,7 +115,8 @@ export function venueOf(state: BookState, account: number): number {
   return state.account[account * ACCOUNT_STRIDE + ACCOUNT_VENUE]!;
 }
 
-export function requirementDenominatorOf(state: BookState, account: number): number {
+/** M, account `account`'s common denominator (see the module comment). */
+export function denominatorOf(state: BookState, account: number): number {
   return state.account[account * ACCOUNT_STRIDE + ACCOUNT_DENOMINATOR]!;
 }
 
@@ -143,6 +162,12 @@ export function takeProfitReached(direction: number, trigger: number, price: num
 
 function checkSpec(spec: BookSpec): void {
   const { accounts, positions } = spec;
+  spec.venues.forEach((venue) => {
+    const fee = venue.liquidationFeeRate;
+    if (fee && (fee.numerator < 0n || fee.numerator > fee.denominator)) {
+      throw new RangeError(`${venue.id}: the liquidation fee rate must be a fraction from 0 to 1`);
+    }
+  });
   spec.prices.forEach((price, index) => checkInteger(price, `prices[${index}]`, 1));
   accounts.venue.forEach((venue, index) => {
     if (!spec.venues[venue]) throw new RangeError(`accounts[${index}].venue ${venue} is not a venue`);
@@ -183,8 +208,8 @@ function checkSpec(spec: BookSpec): void {
 }
 
 interface ExactTerms {
-  readonly pnlFactor: bigint;
-  readonly pnlDenominator: bigint;
+  /** lots × unitValue, and it times each rate. */
+  readonly pnl: Rational;
   readonly liquidation: Rational;
   readonly marginCall: Rational;
 }
@@ -197,12 +222,12 @@ function exactTerms(spec: BookSpec, index: number): ExactTerms {
     const chosen = spec.rates[positions[column][index] ?? 0] ?? rational(0n);
     return rational(perTick.numerator * chosen.numerator, perTick.denominator * chosen.denominator);
   };
-  return {
-    pnlFactor: perTick.numerator,
-    pnlDenominator: perTick.denominator,
-    liquidation: rate('liquidationRate'),
-    marginCall: rate('marginCallRate'),
-  };
+  return { pnl: perTick, liquidation: rate('liquidationRate'), marginCall: rate('marginCallRate') };
+}
+
+/** `value` × M as an integer (M is a multiple of its denominator). */
+function scaled(value: Rational, denominator: bigint): bigint {
+  return value.numerator * (denominator / value.denominator);
 }
 
 /** The book's state at the spec's starting prices, with no margin call yet assessed. */
@@ -227,7 +252,11 @@ export function createBookState(spec: BookSpec): BookState {
     venueAtOrBelow: Uint8Array.from(spec.venues.map((venue) => (venue.liquidationTrigger === 'at-or-below' ? 1 : 0))),
     venueAbsorbs: Uint8Array.from(spec.venues.map((venue) => (venue.deficit === 'venue-absorbs' ? 1 : 0))),
     venueLargestLossFirst: Uint8Array.from(spec.venues.map((venue) => (venue.liquidationOrder === 'largest-loss-first' ? 1 : 0))),
+    venueCalls: Uint8Array.from(spec.venues.map((venue) => (venue.marginCall === false ? 0 : 1))),
+    venueFeeRate: spec.venues.map((venue) => venue.liquidationFeeRate ?? rational(0n)),
     called: new Uint8Array(accountCount + positionCount),
+    callOrder: new Float64Array(accountCount + positionCount),
+    callSequence: 0,
     tick: 0,
   };
   let next = 0;
@@ -241,34 +270,37 @@ export function createBookState(spec: BookSpec): BookState {
     state.account[accountRecord + ACCOUNT_BALANCE] = spec.accounts.balance[account]!;
     const terms = Array.from({ length: next - first }, (_, offset) => exactTerms(spec, first + offset));
     const denominator = terms.reduce(
-      (common, term) => [term.liquidation.denominator, term.marginCall.denominator]
+      (common, term) => [term.pnl.denominator, term.liquidation.denominator, term.marginCall.denominator]
         .reduce((lcm, each) => (lcm / gcd(lcm, each)) * each, common),
       1n,
     );
-    state.account[accountRecord + ACCOUNT_DENOMINATOR] = safe(denominator, `account ${account}'s requirement denominator`);
+    state.account[accountRecord + ACCOUNT_DENOMINATOR] = safe(denominator, `account ${account}'s common denominator`);
     let isolatedTotal = 0;
+    let termTotal = 0n;
     terms.forEach((term, offset) => {
       const index = first + offset;
       const record = index * POSITION_STRIDE;
       const where = `position ${index}`;
       const isolated = positions.isolated[index] === 1;
-      const liquidationFactor = safe(term.liquidation.numerator * (denominator / term.liquidation.denominator), `${where}'s Rl factor`);
-      const callFactor = safe(term.marginCall.numerator * (denominator / term.marginCall.denominator), `${where}'s Rc factor`);
+      const pnl = scaled(term.pnl, denominator);
+      const liquidation = scaled(term.liquidation, denominator);
+      const marginCall = scaled(term.marginCall, denominator);
+      termTotal += pnl + liquidation + marginCall;
       state.position[record + FIELD_INSTRUMENT] = positions.instrument[index] ?? 0;
       state.position[record + FIELD_DIRECTION] = positions.direction[index] ?? 1;
       state.position[record + FIELD_ENTRY] = positions.entry[index] ?? 0;
-      state.position[record + FIELD_PNL_FACTOR] = safe(term.pnlFactor, `${where}'s P&L factor`);
-      state.position[record + FIELD_PNL_DENOMINATOR] = safe(term.pnlDenominator, `${where}'s P&L denominator`);
-      state.position[record + FIELD_LIQUIDATION_FACTOR] = liquidationFactor;
-      state.position[record + FIELD_CALL_FACTOR] = callFactor;
+      state.position[record + FIELD_PNL] = safe(pnl, `${where}'s P&L per tick`);
+      state.position[record + FIELD_LIQUIDATION] = safe(liquidation, `${where}'s Rl per tick`);
+      state.position[record + FIELD_CALL] = safe(marginCall, `${where}'s Rc per tick`);
       state.position[record + FIELD_STATE] = isolated ? OPEN_ISOLATED : OPEN_CROSS;
-      if (liquidationFactor !== callFactor) state.account[accountRecord + ACCOUNT_SEPARATE_CALL] = 1;
+      if (liquidation !== marginCall) state.account[accountRecord + ACCOUNT_SEPARATE_CALL] = 1;
       if (isolated) {
         const margin = positions.isolatedMargin[index] ?? 0;
         state.isolatedMargin[index] = margin;
         isolatedTotal += margin;
       }
     });
+    safe(termTotal, `account ${account}'s terms per tick, summed`);
     state.account[accountRecord + ACCOUNT_ISOLATED_TOTAL] = safe(BigInt(isolatedTotal), `account ${account}'s isolated margins`);
   }
   return state;
@@ -296,5 +328,6 @@ export function cloneBookState(state: BookState): BookState {
     takeProfit: state.takeProfit.slice(),
     account: state.account.slice(),
     called: state.called.slice(),
+    callOrder: state.callOrder.slice(),
   };
 }

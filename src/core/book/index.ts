@@ -1,6 +1,7 @@
 /**
  * The multi-account risk book: many accounts on one price stream, indexed so a tick touches only
- * what it can cross, with the naive full rescan it is tested against.
+ * what it can cross, with the naive full rescan it is tested against. Both decide on exact figures
+ * and emit the engine's events (../engine/step.ts) for a mark, account by account.
  */
 export type {
   BookSpec, BookVenue, BookInstrument, BookRows, BookPositionRow, BookAccountColumns, BookPositionColumns,
@@ -8,7 +9,8 @@ export type {
 } from './book-spec.js';
 export { NO_TRIGGER, bookSpecFromRows, rateTable } from './book-spec.js';
 export type {
-  BookEvent, BookEventType, BookScope, MarginCallEvent, FillEvent, DeficitAbsorbedEvent, DebtRecordedEvent,
+  BookEvent, BookEventType, BookScope, MarginCallEvent, MarginCallIssuedEvent, MarginCallClearedEvent, FillEvent, OrderFillEvent,
+  LiquidationEvent, DeficitAbsorbedEvent, DebtRecordedEvent,
 } from './book-events.js';
 export { CROSS_SCOPE } from './book-events.js';
 export { bookVenue, bookInstrument, positionRates } from './venue-terms.js';

@@ -1,13 +1,13 @@
 /**
  * The reference risk book: on every tick it rescans every account, every order and every scope,
  * in account order, with no index. A scan in floating point screens each account: an order
- * reached, or a scope whose figures are within their rounding and float error of a threshold
- * (or of the call it has open), sends the account to the exact procedure both books share
- * (settle-account.ts). Every other account provably has no event:
+ * reached, or a scope whose slacks are within their float error of a threshold (or of the call it
+ * has open), sends the account to the exact procedure both books share (settle-account.ts). Every
+ * other account provably has no event: the status is decided on the exact figures
  *
- *   exact equity E in (E_lin - n, E_lin],  exact requirement R in [R_lin, R_lin + 1)
- *   (n positions: P&L rounded down each, requirement rounded up once), and the float sums are
- *   within (n + 4) × 2^-52 × Σ|terms| of the exact linear ones.
+ *   S_l = equity - Rl,  S_c = equity - Rc   (scope-value.ts; no rounding enters the decision)
+ *
+ * and the float sums are within (n + 4) × 2^-52 × Σ|terms| of them.
  *
  * The scan reads its own compact columns, in account order with each account's cross positions
  * first and its isolated ones after (so the loops have no unpredictable branch): instrument,
@@ -17,21 +17,25 @@
  * events while visiting only what a tick can cross.
  */
 import type { BookEvent } from './book-events.js';
-import { NO_TRIGGER, type BookSpec } from './book-spec.js';
-import {
-  checkTick, cloneBookState, createBookState, endPositionOf, firstPositionOf, requirementDenominatorOf, venueOf,
-  type BookState,
-} from './book-state.js';
+import type { BookSpec } from './book-spec.js';
+import * as bookSpecModule from './book-spec.js';
+import type { BookState } from './book-state.js';
 import * as layout from './book-state.js';
-import { VALUE_SIZE, crossCollateral } from './scope-value.js';
-import { assessStartingCalls, settleAccount } from './settle-account.js';
+import * as scopeValueModule from './scope-value.js';
+import * as settleAccountModule from './settle-account.js';
+
+// Imported functions and constants as module-local bindings: tsx loads these modules as CommonJS,
+// where every use of a named import is a getter call.
+const { NO_TRIGGER } = bookSpecModule;
+const { checkTick, cloneBookState, createBookState, denominatorOf, endPositionOf, firstPositionOf } = layout;
+const { VALUE_SIZE, crossCollateral } = scopeValueModule;
+const { assessStartingCalls, settleAccount } = settleAccountModule;
 
 // The record layout as module-local constants: V8 folds these into optimized loops, while each
 // read of an imported binding stays a load and a check.
 const {
-  ACCOUNT_RECORDED_DEBT, ACCOUNT_STRIDE, CLOSED, FIELD_CALL_FACTOR, FIELD_DIRECTION, FIELD_ENTRY, FIELD_INSTRUMENT,
-  FIELD_LIQUIDATION_FACTOR, FIELD_PNL_DENOMINATOR, FIELD_PNL_FACTOR, FIELD_STATE, OPEN_CROSS, OPEN_ISOLATED,
-  POSITION_STRIDE,
+  CLOSED, FIELD_CALL, FIELD_DIRECTION, FIELD_ENTRY, FIELD_INSTRUMENT, FIELD_LIQUIDATION, FIELD_PNL, FIELD_STATE, OPEN_CROSS,
+  OPEN_ISOLATED, POSITION_STRIDE,
 } = layout;
 
 const EPSILON = 2 ** -52;
@@ -75,11 +79,11 @@ function fillSlot(state: BookState, columns: NaiveColumns, slot: number, positio
     columns.high[slot] = Infinity;
     return;
   }
-  const denominator = requirementDenominatorOf(state, state.positionAccount[position]!);
+  const denominator = denominatorOf(state, state.positionAccount[position]!);
   const direction = data[record + FIELD_DIRECTION]!;
-  columns.pnlPerTick[slot] = direction * (data[record + FIELD_PNL_FACTOR]! / data[record + FIELD_PNL_DENOMINATOR]!);
-  columns.liquidationPerTick[slot] = data[record + FIELD_LIQUIDATION_FACTOR]! / denominator;
-  columns.callPerTick[slot] = data[record + FIELD_CALL_FACTOR]! / denominator;
+  columns.pnlPerTick[slot] = direction * (data[record + FIELD_PNL]! / denominator);
+  columns.liquidationPerTick[slot] = data[record + FIELD_LIQUIDATION]! / denominator;
+  columns.callPerTick[slot] = data[record + FIELD_CALL]! / denominator;
   const stopLoss = state.stopLoss[position]!;
   const takeProfit = state.takeProfit[position]!;
   const below = direction > 0 ? stopLoss : takeProfit;
@@ -148,24 +152,15 @@ export function cloneNaiveBook(book: NaiveBook): NaiveBook {
 }
 
 /**
- * Whether a scope with these float figures certainly has nothing to do: not liquidatable, and
- * its margin call (`called`, 0 or 1) certainly stays as it is.
+ * Whether a scope with these float figures certainly has nothing to do: certainly not
+ * liquidatable (S_l > 0 beyond the float error), and its margin call (`called`, 0 or 1) certainly
+ * stays as it is (S_c < 0 while called, S_c >= 0 while not).
  */
-function scopeQuiet(
-  equity: number, liquidation: number, marginCall: number, count: number, magnitude: number, called: number, atOrBelow: number,
-): boolean {
+function scopeQuiet(equity: number, liquidation: number, marginCall: number, count: number, magnitude: number, called: number): boolean {
   const floatError = magnitude * (count + 4) * EPSILON;
-  const roundingSlack = floatError + count + 1;
-  if (equity - liquidation - roundingSlack < atOrBelow) return false;
+  if (!(equity - liquidation - floatError > 0)) return false;
   if (called === 1) return equity - marginCall + floatError < 0;
-  return equity - marginCall - roundingSlack >= 0;
-}
-
-/** Whether an empty cross scope certainly has nothing to settle (settle-account.ts, settleEmptyCross). */
-function emptyCrossQuiet(state: BookState, account: number, collateral: number): boolean {
-  if (collateral >= 0) return state.called[account] === 0;
-  const recorded = state.account[account * ACCOUNT_STRIDE + ACCOUNT_RECORDED_DEBT]!;
-  return state.venueAbsorbs[venueOf(state, account)] === 0 && -collateral <= recorded;
+  return equity - marginCall - floatError >= 0;
 }
 
 /** Whether account `account` certainly has no event at the current prices. */
@@ -173,7 +168,6 @@ function accountQuiet(book: NaiveBook, account: number): boolean {
   const { state, columns } = book;
   const { prices } = state;
   const { instrument, pnlPerTick, entry, liquidationPerTick, callPerTick, low, high } = columns;
-  const atOrBelow = state.venueAtOrBelow[venueOf(state, account)]!;
   const collateral = crossCollateral(state, account);
   const isolatedFrom = columns.isolatedFrom[account]!;
   let equity = collateral;
@@ -204,11 +198,11 @@ function accountQuiet(book: NaiveBook, account: number): boolean {
     const margin = state.isolatedMargin[position]!;
     const size = margin + Math.abs(pnl) + positionLiquidation + positionCall;
     const called = state.called[state.accountCount + position]!;
-    if (!scopeQuiet(margin + pnl, positionLiquidation, positionCall, 1, size, called, atOrBelow)) return false;
+    if (!scopeQuiet(margin + pnl, positionLiquidation, positionCall, 1, size, called)) return false;
   }
-  const open = columns.crossOpen[account]!;
-  if (open === 0) return emptyCrossQuiet(state, account, collateral);
-  return scopeQuiet(equity, liquidation, marginCall, isolatedFrom - first, magnitude, state.called[account]!, atOrBelow);
+  // A cross scope without positions has nothing to do: what it left was settled when it closed.
+  if (columns.crossOpen[account] === 0) return true;
+  return scopeQuiet(equity, liquidation, marginCall, isolatedFrom - first, magnitude, state.called[account]!);
 }
 
 /** Moves `instrument` to `price` (ticks) and appends what follows to `events`. */
@@ -218,8 +212,23 @@ export function applyNaiveTick(book: NaiveBook, instrument: number, price: numbe
   state.tick += 1;
   state.prices[instrument] = price;
   for (let account = 0; account < state.accountCount; account += 1) {
-    if (accountQuiet(book, account)) continue;
+    if (accountQuiet(book, account) || !holds(book, account, instrument)) continue;
     settleAccount(state, account, value, events);
     refreshAccount(state, columns, account);
   }
+}
+
+/**
+ * Whether `account` has an open position on `instrument`: the accounts a price reaches, as marks
+ * reach the engine. Only these can have something to do, but for a scope a settlement left in
+ * breach (a fee after a partial stop-out), which waits, as in the engine, for the next move of an
+ * instrument the account holds.
+ */
+function holds(book: NaiveBook, account: number, instrument: number): boolean {
+  const { state, columns } = book;
+  for (let slot = firstPositionOf(state, account); slot < endPositionOf(state, account); slot += 1) {
+    if (columns.instrument[slot] !== instrument) continue;
+    if (state.position[columns.position[slot]! * POSITION_STRIDE + FIELD_STATE] !== CLOSED) return true;
+  }
+  return false;
 }

@@ -3,7 +3,8 @@
  *
  * Three venue families, their terms taken from the built-in profiles (venue-terms.ts):
  * - Binance USDⓈ-M-like: USDT (8 decimals), BTCUSDT's tick and first bracket (Rl = Rc = 0.4 % of
- *   notional), liquidation at or below, insurance fund, isolated allowed, leverage 5-100;
+ *   notional, no margin call of its own), liquidation at or below with a 0.5 % fee, insurance
+ *   fund, isolated allowed, leverage 5-100;
  * - Hyperliquid-like: USDC (6 decimals), BTC / ETH / SOL maintenance 1 / (2 × max leverage),
  *   liquidation below, backstop vault, isolated allowed, leverage 3-20;
  * - MT5-like: USD (2 decimals), EURUSD / XAUUSD / US500, call at 100 % and stop-out at 50 % of the

@@ -1,6 +1,7 @@
 // Trigger bands against brute force: while every instrument of a scope stays strictly between its
-// band's triggers, the scope's exact status must not change (no event can be missed); and a scope
-// on one instrument has its triggers at the exact first tick where the status changes.
+// band's triggers, the scope's exact status must not change (no event can be missed); a scope on
+// one instrument has its triggers at the exact first tick where the status changes; and valuing a
+// scope from its bands gives exactly what valuing it from its positions gives.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -9,9 +10,10 @@ import type { BookEvent } from './book-events.js';
 import { bookSpecFromRows, type BookPositionRow, type BookSpec, type BookVenue } from './book-spec.js';
 import { isolatedScope } from './book-state.js';
 import { applyIndexedTick, createIndexedBook, type IndexedBook } from './indexed-book.js';
-import { VALUE_OPEN, VALUE_SIZE, scopeStatus, valueScope } from './scope-value.js';
+import { STATUS_LIQUIDATE, VALUE_OPEN, VALUE_SIZE, isCalled, scopeAccount, scopeStatus, valueScope } from './scope-value.js';
+import { valueBands } from './scope-bands.js';
 import { seededRandom } from './seeded-random.js';
-import { BAND_DOWN, BAND_INSTRUMENT, BAND_SCOPE, BAND_STRIDE, BAND_UP } from './trigger-index.js';
+import { BAND_DOWN, BAND_INSTRUMENT, BAND_SCOPE, BAND_STRIDE, BAND_UP, bandCountOf, bandFirstOf, headerOf } from './trigger-index.js';
 
 fc.configureGlobal({ includeErrorInReport: true });
 
@@ -19,6 +21,7 @@ const VENUES: readonly BookVenue[] = [
   { id: 'at-or-below', liquidationTrigger: 'at-or-below', liquidationOrder: 'whole-scope', deficit: 'venue-absorbs', isolatedMargin: true },
   { id: 'below', liquidationTrigger: 'below', liquidationOrder: 'whole-scope', deficit: 'venue-absorbs', isolatedMargin: true },
   { id: 'stop-out', liquidationTrigger: 'at-or-below', liquidationOrder: 'largest-loss-first', deficit: 'client-debt', isolatedMargin: true },
+  { id: 'no-calls', liquidationTrigger: 'below', liquidationOrder: 'whole-scope', deficit: 'venue-absorbs', isolatedMargin: true, marginCall: false },
 ];
 const RATES: readonly (readonly [Rational, Rational])[] = [
   [rational(1n, 250n), rational(1n, 250n)],
@@ -75,10 +78,25 @@ function build(generated: Generated): IndexedBook | undefined {
   }
 }
 
-/** The scope's exact status at the book's prices: 0 healthy, 1 called, 2 liquidate. */
+/** The scope's exact status at the book's prices: 0 not in margin call, 1 in margin call, 2 liquidate. */
 function statusAt(book: IndexedBook, scope: number, value: Float64Array): number {
   valueScope(book.state, scope, value);
-  return scopeStatus(book.state, scope < book.state.accountCount ? scope : 0, value);
+  const account = scopeAccount(book.state, scope);
+  const status = scopeStatus(book.state, account, value);
+  if (status === STATUS_LIQUIDATE) return 2;
+  return isCalled(book.state, account, status) ? 1 : 0;
+}
+
+/** Every scope valued from its bands, as the indexed book values it, equals its valuation from its positions. */
+function checkBandValues(book: IndexedBook): void {
+  const fromBands = new Float64Array(VALUE_SIZE);
+  const fromPositions = new Float64Array(VALUE_SIZE);
+  for (const scope of scopesOf(book)) {
+    valueScope(book.state, scope, fromPositions);
+    if (fromPositions[VALUE_OPEN] === 0) continue;
+    valueBands(book.state, book.index, headerOf(book.index, scope), fromBands);
+    assert.deepEqual([...fromBands], [...fromPositions], `scope ${scope} from its bands`);
+  }
 }
 
 function scopesOf(book: IndexedBook): number[] {
@@ -103,8 +121,8 @@ function checkBoxes(book: IndexedBook, seed: number): void {
     if (value[VALUE_OPEN] === 0) continue;
     const now = state.called[scope];
     assert.notEqual(statusAt(book, scope, value), 2, `scope ${scope} is liquidatable between ticks`);
-    const first = index.bandFirst[scope]!;
-    const last = first + index.bandCount[scope]!;
+    const first = bandFirstOf(index, scope);
+    const last = first + bandCountOf(index, scope);
     for (let trial = 0; trial < 60; trial += 1) {
       for (let band = first; band < last; band += 1) {
         const instrument = index.band[band * BAND_STRIDE + BAND_INSTRUMENT]!;
@@ -128,6 +146,7 @@ describe('trigger bands', () => {
       const book = build(generated);
       if (!book) return;
       checkBoxes(book, seed);
+      checkBandValues(book);
       const random = seededRandom(seed);
       const events: BookEvent[] = [];
       for (let tick = 0; tick < 40; tick += 1) {
@@ -135,14 +154,15 @@ describe('trigger bands', () => {
         const price = book.state.prices[instrument]!;
         applyIndexedTick(book, instrument, Math.max(1, price + Math.round(random.normal() * price * 0.01)), events);
         checkBoxes(book, seed + tick);
+        checkBandValues(book);
       }
     }), { numRuns: 150 });
   });
 
-  test('a steep single-position scope is triggered at the exact first tick where its status changes', () => {
+  test('a single-position scope is triggered at the exact first tick where its status changes', () => {
     let checked = 0;
     fc.assert(fc.property(generatedBook, (generated) => {
-      const single = { ...generated, positions: generated.positions.slice(0, 1).map((each) => ({ ...each, lots: each.lots + 10 })) };
+      const single = { ...generated, positions: generated.positions.slice(0, 1) };
       const book = build(single);
       if (!book) return;
       const { state, index } = book;

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { createTriggerHeaps, heapKeyOf, popHeap, removeFromHeap, setHeapKey } from './trigger-heaps.js';
+import { collectAtMost, createTriggerHeaps, heapKeyOf, popHeap, removeFromHeap, setHeapKey } from './trigger-heaps.js';
 
 const HEAPS = 3;
 const SLOTS = 24;
@@ -38,6 +38,23 @@ describe('indexed trigger heaps', () => {
         });
       }
       for (let slot = 0; slot < SLOTS; slot += 1) assert.equal(heapKeyOf(heaps, slot), reference[heapOf(slot)]!.get(slot));
+    }), { numRuns: 300 });
+  });
+
+  test('collect exactly the slots at or below a bound, leaving the heap as it was', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: SLOTS - 1 }), fc.integer({ min: -50, max: 50 }))), fc.integer({ min: -60, max: 60 }), (sets, bound) => {
+      const heaps = createTriggerHeaps(Int32Array.from([SLOTS]), SLOTS);
+      const reference = new Map<number, number>();
+      for (const [slot, key] of sets) {
+        setHeapKey(heaps, 0, slot, key);
+        reference.set(slot, key);
+      }
+      const before = heaps.entries.slice();
+      const out = new Int32Array(SLOTS);
+      const count = collectAtMost(heaps, 0, bound, out, 0);
+      const expected = [...reference].filter(([, key]) => key <= bound).map(([slot]) => slot).sort((a, b) => a - b);
+      assert.deepEqual([...out.subarray(0, count)].sort((a, b) => a - b), expected);
+      assert.deepEqual(heaps.entries, before);
     }), { numRuns: 300 });
   });
 

@@ -8,7 +8,8 @@
  * anything?" is one load.
  *
  * Down-triggers (fire when price <= trigger) are kept with key -trigger, so every heap is a
- * min-heap and "fires at price x" reads `top <= x` (x = price for up-heaps, -price for down-heaps).
+ * min-heap and "fires at price x" reads `top <= x` (x = price for up-heaps, -price for down-heaps),
+ * and the slots a tick fires are collected in place (collectAtMost) rather than popped.
  */
 
 export interface TriggerHeaps {
@@ -118,6 +119,25 @@ export function removeFromHeap(heaps: TriggerHeaps, heap: number, slot: number):
     else siftDown(heaps, base, lastEntry, entry, lastSlot, lastKey);
   }
   refreshTop(heaps, heap);
+}
+
+function collect(entries: Float64Array, base: number, end: number, entry: number, bound: number, out: Int32Array, count: number): number {
+  if (entry >= end || entries[2 * entry]! > bound) return count;
+  out[count] = entries[2 * entry + 1]!;
+  let collected = count + 1;
+  const first = base + ARITY * (entry - base) + 1;
+  for (let child = first; child < first + ARITY; child += 1) collected = collect(entries, base, end, child, bound, out, collected);
+  return collected;
+}
+
+/**
+ * Writes the slots of `heap` whose key is at most `bound` into out[count ..], leaving them in the
+ * heap (the caller moves or removes each), and returns the new count. Only the entries at most
+ * `bound` and their children are read: below a larger key the heap holds only larger ones.
+ */
+export function collectAtMost(heaps: TriggerHeaps, heap: number, bound: number, out: Int32Array, count: number): number {
+  const base = heaps.offset[heap]!;
+  return collect(heaps.entries, base, base + heaps.size[heap]!, base, bound, out, count);
 }
 
 /** Removes and returns the slot with the smallest key; the heap must not be empty. */

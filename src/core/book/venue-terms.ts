@@ -9,10 +9,15 @@
  *                (MT5: call 100 % × 1/leverage, stop-out 50 % × 1/leverage).
  * A venue with no margin call of its own calls where it liquidates (Rc = Rl).
  *
+ * The venue's liquidation fee (Binance: 0.5 % of the closed notional) is charged as the engine
+ * charges it (settle-account.ts).
+ *
  * What the book leaves out, and so refuses: tiers past the first (the first tier must have no
  * deduction, and the workload keeps notionals inside it), valuation at entry (Bybit isolated),
- * inverse and stock instruments, cure periods (Reg T), partial sells to meet the requirement
- * (FINRA), liquidation fees and Hyperliquid's partial liquidations.
+ * inverse and stock instruments, cure periods (Reg T) and partial sells to meet the requirement
+ * (FINRA). What it leaves out without refusing: Hyperliquid's partial liquidations of positions
+ * above 100 000 USDC (keep positions below that), and limits on insurance funds (the book's are
+ * unlimited, as the engine's are without a balance; no auto-deleveraging follows).
  */
 import type { Position } from '../account/position.js';
 import type { Instrument } from '../instrument/instrument.js';
@@ -40,6 +45,8 @@ export function bookVenue(profile: VenueProfile): BookVenue {
     liquidationOrder: order,
     deficit: venueAbsorbsDeficits(profile.deficit) ? 'venue-absorbs' : 'client-debt',
     isolatedMargin: profile.isolatedMargin,
+    marginCall: profile.marginCall !== null,
+    ...(profile.liquidationFeeRate && profile.liquidationFeeRate.numerator !== 0n ? { liquidationFeeRate: profile.liquidationFeeRate } : {}),
   };
 }
 
