@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stopout, type Run } from './support/run-cli.js';
+import { assertNoCrash, assertRejected, stopout, type Line, type Run } from './support/run-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'stopout-cli-test-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -34,32 +34,6 @@ const reportJson = (value: unknown, ...options: string[]): Run => reportText(JSO
 const reportStdin = (text: string, ...options: string[]): Run => stopout(['report', '-', ...options], text);
 
 /** Standard error shows no sign of a thrown error: no stack frames, no "Error:"/"TypeError:" prefix, no internal error. */
-function assertNoCrash(run: Run): void {
-  assert.ok(!run.stderr.includes('    at '), `stack trace on stderr:\n${run.stderr}`);
-  assert.doesNotMatch(run.stderr, /(^|\s)[A-Za-z]*Error:/, `a thrown error on stderr:\n${run.stderr}`);
-  assert.doesNotMatch(run.stderr, /internal error/, `internal error on stderr:\n${run.stderr}`);
-}
-
-/** One expected line of standard error: how it starts, and what else it contains. */
-type Line = readonly [start: string, ...fragments: string[]];
-
-/** Exit 2, nothing on stdout, exactly one stderr line per expected problem, in order. */
-function assertRejected(run: Run, expected: readonly Line[]): void {
-  assertNoCrash(run);
-  assert.equal(run.status, 2, `exit code (stderr: ${run.stderr})`);
-  assert.equal(run.stdout, '', 'nothing on standard output');
-  assert.ok(run.stderr.endsWith('\n'), `stderr ends with a newline: ${JSON.stringify(run.stderr)}`);
-  const lines = run.stderr.slice(0, -1).split('\n');
-  assert.equal(lines.length, expected.length, `one line per problem, got:\n${run.stderr}`);
-  expected.forEach(([start, ...fragments], index) => {
-    const line = lines[index] ?? '';
-    assert.ok(line.startsWith(start), `line ${index + 1} ${JSON.stringify(line)} should start with ${JSON.stringify(start)}`);
-    for (const fragment of fragments) {
-      assert.ok(line.includes(fragment), `line ${index + 1} ${JSON.stringify(line)} should contain ${JSON.stringify(fragment)}`);
-    }
-  });
-}
-
 type JsonObject = { [key: string]: unknown };
 
 function btcPosition(overrides: JsonObject = {}): JsonObject {

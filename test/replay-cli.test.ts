@@ -12,7 +12,7 @@ import {
   allEvents, ENGINE_SCENARIOS, scenarioJson, type EngineScenario, type JsonObject,
 } from './fixtures/engine-scenarios.js';
 import { pick } from './support/report-path.js';
-import { stopout, type Run } from './support/run-cli.js';
+import { assertNoCrash, assertRejected, stopout, type Run } from './support/run-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'stopout-replay-cli-test-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -46,13 +46,6 @@ function fixture(id: string): EngineScenario {
   return found;
 }
 
-/** Standard error shows no sign of a thrown error. */
-function assertNoCrash(run: Run): void {
-  assert.ok(!run.stderr.includes('    at '), `stack trace on stderr:\n${run.stderr}`);
-  assert.doesNotMatch(run.stderr, /(^|\s)[A-Za-z]*Error:/, `a thrown error on stderr:\n${run.stderr}`);
-  assert.doesNotMatch(run.stderr, /internal error/, `internal error on stderr:\n${run.stderr}`);
-}
-
 function assertOk(run: Run): void {
   assertNoCrash(run);
   assert.equal(run.status, 0, `exit code (stderr: ${run.stderr})`);
@@ -75,26 +68,6 @@ function eventLines(run: Run): Record<string, string>[] {
 function summaryOf(run: Run): Record<string, unknown> {
   assertOk(run);
   return JSON.parse(run.stdout) as Record<string, unknown>;
-}
-
-/** One expected line of standard error: how it starts, and what else it contains. */
-type Line = readonly [start: string, ...fragments: string[]];
-
-/** Exit 2, nothing on stdout, exactly one stderr line per expected problem, in order. */
-function assertRejected(run: Run, expected: readonly Line[]): void {
-  assertNoCrash(run);
-  assert.equal(run.status, 2, `exit code (stderr: ${run.stderr})`);
-  assert.equal(run.stdout, '', 'nothing on standard output');
-  assert.ok(run.stderr.endsWith('\n'), `stderr ends with a newline: ${JSON.stringify(run.stderr)}`);
-  const lines = run.stderr.slice(0, -1).split('\n');
-  assert.equal(lines.length, expected.length, `one line per problem, got:\n${run.stderr}`);
-  expected.forEach(([start, ...fragments], index) => {
-    const line = lines[index] ?? '';
-    assert.ok(line.startsWith(start), `line ${index + 1} ${JSON.stringify(line)} should start with ${JSON.stringify(start)}`);
-    for (const fragment of fragments) {
-      assert.ok(line.includes(fragment), `line ${index + 1} ${JSON.stringify(line)} should contain ${JSON.stringify(fragment)}`);
-    }
-  });
 }
 
 describe('stopout replay: events as JSON lines, as worked by hand', () => {

@@ -131,11 +131,9 @@ export function rateTable(): { readonly rates: Rational[]; readonly indexOf: (ra
   };
 }
 
-/** Columns from rows. */
-export function bookSpecFromRows(rows: BookRows): BookSpec {
-  const table = rateTable();
-  const count = rows.positions.length;
-  const positions = {
+/** Empty position columns for `count` positions, with no stop-loss or take-profit set. */
+export function positionColumns(count: number): BookPositionColumns {
+  return {
     account: new Int32Array(count),
     instrument: new Int32Array(count),
     direction: new Int8Array(count),
@@ -145,9 +143,17 @@ export function bookSpecFromRows(rows: BookRows): BookSpec {
     marginCallRate: new Int32Array(count),
     isolated: new Uint8Array(count),
     isolatedMargin: new Float64Array(count),
-    stopLoss: new Float64Array(count),
-    takeProfit: new Float64Array(count),
+    stopLoss: new Float64Array(count).fill(NO_TRIGGER),
+    takeProfit: new Float64Array(count).fill(NO_TRIGGER),
   };
+}
+
+/** Columns from rows. */
+export function bookSpecFromRows(rows: BookRows): BookSpec {
+  const table = rateTable();
+  const count = rows.positions.length;
+  const positions = positionColumns(count);
+
   rows.positions.forEach((row, index) => {
     positions.account[index] = row.account;
     positions.instrument[index] = row.instrument;

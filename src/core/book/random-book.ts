@@ -27,7 +27,7 @@ import { binanceUsdm } from '../venue/profiles/binance-usdm.js';
 import { hyperliquid } from '../venue/profiles/hyperliquid.js';
 import { mt5Standard } from '../venue/profiles/mt5-standard.js';
 import type { VenueProfile } from '../venue/venue-profile.js';
-import { NO_TRIGGER, rateTable, type BookInstrument, type BookSpec } from './book-spec.js';
+import { positionColumns, rateTable, type BookInstrument, type BookSpec } from './book-spec.js';
 import { seededRandom, type SeededRandom } from './seeded-random.js';
 import { bookInstrument, bookVenue, positionRates } from './venue-terms.js';
 
@@ -149,19 +149,8 @@ export function randomBook(options: RandomBookOptions): BookSpec {
   };
 
   const count = options.positions;
-  const positions = {
-    account: new Int32Array(count),
-    instrument: new Int32Array(count),
-    direction: new Int8Array(count),
-    lots: new Float64Array(count),
-    entry: new Float64Array(count),
-    liquidationRate: new Int32Array(count),
-    marginCallRate: new Int32Array(count),
-    isolated: new Uint8Array(count),
-    isolatedMargin: new Float64Array(count),
-    stopLoss: new Float64Array(count).fill(NO_TRIGGER),
-    takeProfit: new Float64Array(count).fill(NO_TRIGGER),
-  };
+  const positions = positionColumns(count);
+
   const accountVenue = new Int32Array(options.accounts);
   const balance = new Float64Array(options.accounts);
   let next = 0;
