@@ -97,6 +97,33 @@ function bankruptcyPrice(part: ClosedPart, share: Rational): Rational {
   return signRational(x) > 0 ? priceOfCoordinate(kind, x) : RATIONAL_ZERO;
 }
 
+/** The profitable positions opposite `position`, highest ADL score first (ties by id). */
+function rankOpposites(
+  venue: VenueProfile, ranking: AdlRanking, counterparties: readonly Counterparty[], position: Position, price: Rational,
+): Counterparty[] {
+  return counterparties
+    .filter((each) => each.instrument.symbol === position.instrument.symbol && each.side === opposite(position.side))
+    .flatMap((each) => {
+      const score = adlScore(venue, ranking, each, price);
+      return score ? [{ each, score }] : [];
+    })
+    .sort((a, b) => compareRational(b.score, a.score) || (a.each.id < b.each.id ? -1 : a.each.id > b.each.id ? 1 : 0))
+    .map(({ each }) => each);
+}
+
+/** Takes `needed` from the ranked counterparties in order, each at most its whole position. */
+function takeInRankOrder(ranked: readonly Counterparty[], needed: Decimal): { counterparty: Counterparty; quantity: Quantity }[] {
+  const takes: { counterparty: Counterparty; quantity: Quantity }[] = [];
+  let left = needed;
+  for (const each of ranked) {
+    if (!isPositive(left)) break;
+    const quantity = asQuantity(min(left, each.quantity));
+    takes.push({ counterparty: each, quantity });
+    left = subtract(left, quantity);
+  }
+  return takes;
+}
+
 /**
  * Deleverages `uncovered` of a `deficit` against the closed parts' opposite positions, highest
  * score first. Each losing part carries shares of both by its loss. A part of quantity Q carrying
@@ -118,23 +145,9 @@ function autoDeleverage(
     const partUncovered = decimal(uncoveredShares[index] ?? 0n, uncovered.scale);
     if (signRational(partDeficit) <= 0 || !isPositive(partUncovered)) return;
     const price = fromDecimal(part.price);
-    const ranked = counterparties
-      .filter((each) => each.instrument.symbol === part.position.instrument.symbol && each.side === opposite(part.position.side))
-      .flatMap((each) => {
-        const score = adlScore(venue, ranking, each, price);
-        return score ? [{ each, score }] : [];
-      })
-      .sort((a, b) => compareRational(b.score, a.score) || (a.each.id < b.each.id ? -1 : a.each.id > b.each.id ? 1 : 0));
     const perUnit = divideRational(partDeficit, fromDecimal(part.quantity));
     const needed = partOfPosition(part.position, divideRational(fromDecimal(partUncovered), perUnit));
-    const takes: { counterparty: Counterparty; quantity: Quantity }[] = [];
-    let left = needed;
-    for (const { each } of ranked) {
-      if (!isPositive(left)) break;
-      const quantity = asQuantity(min(left, each.quantity));
-      takes.push({ counterparty: each, quantity });
-      left = subtract(left, quantity);
-    }
+    const takes = takeInRankOrder(rankOpposites(venue, ranking, counterparties, part.position, price), needed);
     if (takes.length === 0) return;
     const taken = sum(takes.map((take) => take.quantity));
     const worth = toDecimal(multiplyRational(perUnit, fromDecimal(taken)), uncovered.scale, 'floor');
