@@ -9,6 +9,7 @@ import { demoText } from './demo.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK } from './exit-codes.js';
 import { runReplay } from './replay-command.js';
 import { runReport, type ReportFormat } from './report-command.js';
+import { runSimulate, type SimulateOptions } from './simulate-command.js';
 
 function program(): Command {
   const root = new Command('stopout')
@@ -35,6 +36,19 @@ function program(): Command {
     .option('--save-state <file>', 'write the final engine state, a scenario start to go on from')
     .action(async (file: string, options: { summary?: boolean; format: 'json' | 'table'; prices?: string; saveState?: string }) => {
       const output = await runReplay(file, options);
+      process.stdout.write(output.stdout);
+      process.stderr.write(output.stderr);
+      process.exitCode = output.exitCode;
+    });
+  root.command('simulate')
+    .description('many price paths through the engine: the chance of a margin call, a liquidation, a negative balance, a debt (see spec/simulate.md)')
+    .argument('<file>', "a simulation JSON file, or '-' for standard input")
+    .option('--json', 'print the results object instead of a table')
+    .option('--paths <n>', 'paths to run (overrides the file)')
+    .option('--seed <n>', 'the random seed (overrides the file)')
+    .option('--workers <n>', 'worker threads (default: the number of cores); results do not depend on it')
+    .action(async (file: string, options: SimulateOptions) => {
+      const output = await runSimulate(file, options);
       process.stdout.write(output.stdout);
       process.stderr.write(output.stderr);
       process.exitCode = output.exitCode;

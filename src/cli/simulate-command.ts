@@ -1,0 +1,124 @@
+/**
+ * `stopout simulate SIM.json`: many price paths through the engine (spec/simulate.md). A readable
+ * table (default, with a progress bar on a terminal) or the results object (--json). --paths,
+ * --seed and --workers override the input; the results of a seed do not depend on --workers.
+ * A bootstrap or replay model's file is read relative to the simulation file (or, failing that, to
+ * the working directory), as `replay` reads its price file.
+ */
+import { access, readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import Table from 'cli-table3';
+import { formatProblem, parsePriceFile, parseInstant } from '../core/index.js';
+import { BLOCK_PATHS } from '../sim/blocks.js';
+import { defaultWorkers, runSimulation } from '../sim/run.js';
+import type { ModelData } from '../sim/simulation.js';
+import type { SimulationResults, VariantResults } from '../sim/statistics.js';
+import { EXIT_BAD_INPUT, EXIT_OK } from './exit-codes.js';
+import { groupDigits } from './money-text.js';
+import { Progress } from './progress.js';
+import { readJsonInput } from './read-input.js';
+import type { CommandOutput } from './report-command.js';
+
+export interface SimulateOptions {
+  readonly json?: boolean;
+  readonly paths?: string;
+  readonly seed?: string;
+  readonly workers?: string;
+}
+
+const failure = (message: string): CommandOutput => ({ stdout: '', stderr: `${message}\n`, exitCode: EXIT_BAD_INPUT });
+
+function wholeNumber(option: string, text: string | undefined, minimum: number, maximum: number): number | string | undefined {
+  if (text === undefined) return undefined;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < minimum || value > maximum) return `${option}: must be a whole number from ${minimum} to ${maximum}, got ${JSON.stringify(text)}`;
+  return value;
+}
+
+async function locate(file: string, source: string): Promise<string> {
+  const beside = resolve(source === '-' ? process.cwd() : dirname(source), file);
+  if (isAbsolute(file) || source === '-') return beside;
+  try {
+    await access(beside);
+    return beside;
+  } catch {
+    const here = resolve(process.cwd(), file);
+    try {
+      await access(here);
+      return here;
+    } catch {
+      return beside;
+    }
+  }
+}
+
+/** The bars of a bootstrap or replay model's file, or the one-line reason they cannot be read. */
+async function modelData(input: unknown, source: string): Promise<ModelData | undefined | string> {
+  const model = (input as { model?: { type?: unknown; file?: unknown; from?: unknown; to?: unknown } } | null)?.model;
+  if (!model || (model.type !== 'bootstrap' && model.type !== 'replay') || typeof model.file !== 'string' || model.file === '') return undefined;
+  const path = await locate(model.file, source);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : (error as Error).message;
+    return `model.file: cannot read ${path}: ${reason}`;
+  }
+  const from = typeof model.from === 'string' ? parseInstant(model.from) : undefined;
+  const to = typeof model.to === 'string' ? parseInstant(model.to) : undefined;
+  const parsed = parsePriceFile(text, { ...(from ? { fromMs: from.ms } : {}), ...(to ? { toMs: to.ms } : {}) });
+  if (!parsed.ok) return parsed.error.map((problem) => `model.file: ${path}: ${formatProblem(problem)}`).join('\n');
+  return { bars: parsed.value };
+}
+
+export async function runSimulate(source: string, options: SimulateOptions): Promise<CommandOutput> {
+  const paths = wholeNumber('--paths', options.paths, 1, 1e9);
+  const seed = wholeNumber('--seed', options.seed, 0, Number.MAX_SAFE_INTEGER);
+  const workers = wholeNumber('--workers', options.workers, 1, 256);
+  const bad = [paths, seed, workers].filter((value): value is string => typeof value === 'string');
+  if (bad.length) return failure(bad.join('\n'));
+  const read = await readJsonInput(source);
+  if (!read.ok) return failure(read.message);
+  let input = read.value;
+  if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+    input = { ...input, ...(typeof paths === 'number' ? { paths } : {}), ...(typeof seed === 'number' ? { seed } : {}) };
+  }
+  const data = await modelData(input, source);
+  if (typeof data === 'string') return failure(data);
+  const declared = (input as { paths?: unknown }).paths;
+  const total = typeof declared === 'number' && Number.isSafeInteger(declared) ? declared : 10_000;
+  const progress = new Progress('simulating', total > BLOCK_PATHS ? total : 0);
+  let shown = 0;
+  const result = await runSimulation(input, data, {
+    workers: typeof workers === 'number' ? workers : defaultWorkers(),
+    onProgress: (done) => { progress.tick(done - shown); shown = done; },
+  });
+  progress.done();
+  if (!result.ok) return failure(result.error.map(formatProblem).join('\n'));
+  if (options.json) return { stdout: `${JSON.stringify(result.value, null, 2)}\n`, stderr: '', exitCode: EXIT_OK };
+  return { stdout: `${resultsTable(result.value)}\n`, stderr: '', exitCode: EXIT_OK };
+}
+
+function chance(results: VariantResults, name: keyof VariantResults['probabilities']): string {
+  const p = Number(results.probabilities[name]);
+  const se = Number(results.standardErrors[name]);
+  return `${(100 * p).toFixed(2)} % ± ${(100 * se).toFixed(2)}`;
+}
+
+export function resultsTable(results: SimulationResults): string {
+  const table = new Table({
+    head: ['variant', 'margin call', 'liquidation', 'below zero', 'debt', 'mean loss', 'VaR 99 %', 'ES 99 %', 'mean debt', 'max debt', 'venue loss', 'liquidated by (p10 / p50 / p90 days)'],
+  });
+  for (const variant of results.variants) {
+    const { p10, p50, p90 } = variant.timeToLiquidationDays;
+    table.push([
+      variant.name, chance(variant, 'marginCall'), chance(variant, 'liquidation'), chance(variant, 'negativeBalance'), chance(variant, 'debt'),
+      groupDigits(variant.loss.mean), groupDigits(variant.loss.var99), groupDigits(variant.loss.es99),
+      groupDigits(variant.debt.mean), groupDigits(variant.debt.max), groupDigits(variant.venueLoss.mean),
+      p50 === null ? '-' : `${p10} / ${p50} / ${p90}`,
+    ]);
+  }
+  const title = `${groupDigits(String(results.paths))} paths × ${results.steps} steps over ${results.horizonDays} days (${results.model}, seed ${results.seed}); ± one standard error`;
+  return `${title}\n${table.toString()}`;
+}

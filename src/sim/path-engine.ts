@@ -1,0 +1,341 @@
+/**
+ * One variant's account walked along simulated paths by the engine's own reducer (../core/engine
+ * step.ts), fast: the reducer is called only on the ticks where it can do something.
+ *
+ * A tick is a price per instrument, in whole ticks of the instrument's tick size (8 decimals where
+ * it has none): tick_i = max(1, round(start_i × exp(x_i))), start_i the mark in ticks and x_i the
+ * path's log move. For an account whose positions all sit on one instrument on one side, the
+ * scope's status is monotone in that price, so the prices at which the reducer does nothing form one
+ * band of ticks around the last one it saw: below it a margin call, a stop or a liquidation; above
+ * it a call cleared or a take-profit. The band is found by asking the reducer itself (a mark at a
+ * probe price, on a copy of the state, emits no event: bisection), once per distinct state (a memo),
+ * and held as two log-price bounds widened by 10^-9 so a float comparison can only say "look here":
+ * every tick outside them is rounded exactly, and the reducer decides. Accounts on several
+ * instruments or on both sides of one are stepped on every tick. A margin call with a cure deadline
+ * (Reg T) ends the band at the deadline.
+ *
+ * `everyTick` turns the bands off: the reference the fast path is differentially tested against.
+ */
+import { step } from '../core/engine/step.js';
+import type { Command, EngineEvent, EngineState, StepResult } from '../core/engine/engine-types.js';
+import { instantOf, type Instant } from '../core/engine/instant.js';
+import { decimal, multiply, sign, toApproximateNumber, type Decimal } from '../core/money/decimal.js';
+import { asAmount, asPrice, type InstrumentId, type Price } from '../core/money/units.js';
+import { costBasis } from '../core/margin/position-measures.js';
+import { sumRational } from '../core/money/rational.js';
+import { exactDecimal } from '../core/engine/fills.js';
+import type { Policy } from './sim-input.js';
+
+/** An instrument the paths move: its symbol, tick, and starting mark in ticks. */
+export interface PriceColumn {
+  readonly symbol: InstrumentId;
+  readonly tick: Decimal;
+  readonly tickValue: number;
+  readonly startTicks: number;
+}
+
+/** Where the reducer provably does nothing: ticks lo..hi (one instrument), until an observation. */
+interface Band {
+  readonly column: number;
+  readonly lo: number;
+  readonly hi: number;
+  readonly xlo: number;
+  readonly xhi: number;
+}
+
+/** The account's worth at the horizon in floats: base + Σ a × (coordinate(price) - coordinate(entry)). */
+interface Worth {
+  readonly base: number;
+  readonly terms: readonly { readonly column: number; readonly a: number; readonly entry: number; readonly inverse: boolean }[];
+}
+
+interface Memo {
+  /** undefined: step every tick. */
+  readonly band: Band | null | undefined;
+  readonly worth: Worth;
+  /** The earliest cure deadline of an open call (ms), or Infinity. */
+  readonly deadlineMs: number;
+}
+
+/** What one path did to one variant's account. */
+export interface PathOutcome {
+  marginCall: boolean;
+  liquidation: boolean;
+  negativeBalance: boolean;
+  debt: boolean;
+  /** Observation (1-based) of the first liquidation; 0 = none. */
+  liquidationStep: number;
+  /** Deposits - withdrawals - the account's worth at the horizon: positive = the client lost. */
+  loss: number;
+  debtAmount: number;
+  venueLoss: number;
+  fundsAdded: number;
+  state: EngineState;
+}
+
+const SLACK = 1e-9;
+const MAX_TICKS = 2 ** 52;
+
+export function ticksOf(column: PriceColumn, x: number): number {
+  const ticks = Math.round(column.startTicks * Math.exp(x));
+  return ticks < 1 ? 1 : ticks > MAX_TICKS ? MAX_TICKS : ticks;
+}
+
+export function priceOfTicks(column: PriceColumn, ticks: number): Price {
+  return asPrice(multiply(decimal(BigInt(ticks)), column.tick));
+}
+
+const text = (value: Decimal | undefined | null): string => (value ? `${value.units}e${value.scale}` : '-');
+
+/** What decides whether a mark changes the state: the money, positions, orders and calls. */
+function stateKey(state: EngineState): string {
+  const { snapshot } = state;
+  const positions = snapshot.positions.map((position) =>
+    `${position.id}:${position.side}:${text(position.quantity)}:${text(position.entryPrice)}:${text(position.leverage)}:${text(position.isolatedMargin)}`);
+  const orders = [...state.orders].map(([id, order]) => `${id}:${order.stopLoss?.units ?? ''}e${order.stopLoss?.scale ?? ''}:${order.takeProfit?.units ?? ''}e${order.takeProfit?.scale ?? ''}`);
+  const calls = [...state.marginCalls].map(([scope, call]) => `${scope}:${call.deadlineMs ?? ''}`);
+  return `${snapshot.balance.units}e${snapshot.balance.scale}|${positions.join(',')}|${orders.join(',')}|${calls.join(',')}|${state.debt?.status ?? ''}`;
+}
+
+/** Everything step() reads but the marks and the time: two states with this key step alike. */
+function fullKey(state: EngineState): string {
+  const totals = Object.values(state.totals).map(text).join(',');
+  return `${stateKey(state)}|${totals}|${text(state.debt?.outstanding)}|${text(state.market.insuranceFund)}|${state.market.counterparties.length}`;
+}
+
+/** Distinct (state, prices) steps kept per variant; the memo is emptied when it is full. */
+const TRANSITION_MEMO_SIZE = 100_000;
+/** After this many memo lookups, the memo is dropped unless at least this share of them were hits. */
+const MEMO_TRIAL = 2048;
+const MEMO_MINIMUM_HIT_RATE = 0.25;
+
+export class VariantRunner {
+  private readonly memo = new Map<string, Memo>();
+  private readonly columnOf: ReadonlyMap<string, number>;
+  private readonly transitions = new Map<string, StepResult>();
+  /** Whether steps are memoised: their result cannot depend on the time (no cure period, no partial-liquidation cooldown) and they repeat. */
+  private remember: boolean;
+  private lookups = 0;
+  private hits = 0;
+
+  constructor(
+    readonly name: string,
+    readonly start: EngineState,
+    readonly policy: Policy,
+    readonly columns: readonly PriceColumn[],
+    /** Time of observation k (0 = the start). */
+    readonly times: readonly Instant[],
+  ) {
+    this.columnOf = new Map(columns.map((column, index) => [column.symbol, index]));
+    const { venue } = start.snapshot;
+    this.remember = venue.cureDays === 0 && venue.partialLiquidation === undefined;
+  }
+
+  private markCommand(ticks: ArrayLike<number>, time: Instant | undefined): Command {
+    const prices = new Map<InstrumentId, Price>(this.columns.map((column, index) => [column.symbol, priceOfTicks(column, ticks[index] as number)]));
+    return time ? { type: 'mark', time, prices } : { type: 'mark', prices };
+  }
+
+  private memoFor(state: EngineState, ticks: ArrayLike<number>): Memo {
+    const key = stateKey(state);
+    let memo = this.memo.get(key);
+    if (!memo) {
+      memo = { band: this.findBand(state, ticks), worth: this.worthOf(state), deadlineMs: deadlineOf(state) };
+      this.memo.set(key, memo);
+    }
+    return memo;
+  }
+
+  private worthOf(state: EngineState): Worth {
+    const { snapshot } = state;
+    const base = toApproximateNumber(snapshot.balance) + toApproximateNumber(exactDecimal(sumRational(snapshot.positions.map(costBasis))));
+    const terms = snapshot.positions.map((position) => {
+      const inverse = position.instrument.kind === 'inverse';
+      const direction = inverse ? (position.side === 'long' ? -1 : 1) : (position.side === 'long' ? 1 : -1);
+      const size = toApproximateNumber(position.quantity) * toApproximateNumber(position.instrument.contractSize);
+      const entry = toApproximateNumber(position.entryPrice);
+      return { column: this.columnOf.get(position.instrument.symbol) ?? -1, a: direction * size, entry: inverse ? 1 / entry : entry, inverse };
+    });
+    return { base, terms };
+  }
+
+  /**
+   * The band of ticks around `ticks` on which a mark leaves `state` as it is, or null when nothing can
+   * happen at any price (no positions), or undefined when the account must be stepped every tick.
+   */
+  private findBand(state: EngineState, ticks: ArrayLike<number>): Band | null | undefined {
+    const { positions } = state.snapshot;
+    if (positions.length === 0 && state.orders.size === 0 && state.marginCalls.size === 0) return null;
+    const symbols = new Set(positions.map((position) => position.instrument.symbol));
+    const sides = new Set(positions.map((position) => position.side));
+    if (symbols.size !== 1 || sides.size !== 1) return undefined;
+    const column = this.columnOf.get([...symbols][0] as string);
+    if (column === undefined) return undefined;
+    const probe = Array.from(ticks, (value) => Math.round(value));
+    const here = probe[column] as number;
+    const quiet = (candidate: number): boolean => {
+      probe[column] = candidate;
+      const result = step(state, this.markCommand(probe, state.time ?? undefined));
+      return result.events.length === 0;
+    };
+    if (!quiet(here)) return undefined;
+    const hi = edge(here, 1, MAX_TICKS, quiet);
+    const lo = edge(here, -1, 1, quiet);
+    const startTicks = (this.columns[column] as PriceColumn).startTicks;
+    return {
+      column, lo, hi,
+      xlo: lo <= 1 ? -Infinity : Math.log(lo / startTicks) + SLACK,
+      xhi: hi >= MAX_TICKS ? Infinity : Math.log(hi / startTicks) - SLACK,
+    };
+  }
+
+  /**
+   * Runs one path: `moves` holds x for observation k at [(k - 1) × columns + i], k = 1..steps.
+   * `everyTick` steps the reducer on every observation (the reference).
+   */
+  run(moves: Float64Array, steps: number, everyTick = false): PathOutcome {
+    const n = this.columns.length;
+    const ticks = new Float64Array(n);
+    for (let i = 0; i < n; i++) ticks[i] = Math.round((this.columns[i] as PriceColumn).startTicks);
+    let state = this.start;
+    const outcome: PathOutcome = {
+      marginCall: false, liquidation: false, negativeBalance: false, debt: false, liquidationStep: 0,
+      loss: 0, debtAmount: 0, venueLoss: 0, fundsAdded: 0, state,
+    };
+    let deposits = 0;
+    let memo = this.memoFor(state, ticks);
+    let band = usable(memo.band, ticks);
+    for (let k = 1; k <= steps; k++) {
+      const offset = (k - 1) * n;
+      const time = this.times[k];
+      if (!everyTick && band !== undefined && (time === undefined || time.ms < memo.deadlineMs)) {
+        if (band === null) continue;
+        const x = moves[offset + band.column] as number;
+        if (x >= band.xlo && x <= band.xhi) continue;
+        const t = ticksOf(this.columns[band.column] as PriceColumn, x);
+        if (t >= band.lo && t <= band.hi) continue;
+      }
+      for (let i = 0; i < n; i++) ticks[i] = ticksOf(this.columns[i] as PriceColumn, moves[offset + i] as number);
+      const marked = this.markStep(state, ticks, time);
+      state = marked.state;
+      let called = this.record(outcome, marked.events, k);
+      if (called && this.policy.onMarginCall === 'close') {
+        for (const position of state.snapshot.positions) {
+          const closed = step(state, time ? { type: 'close', time, position: position.id } : { type: 'close', position: position.id });
+          state = closed.state;
+          this.record(outcome, closed.events, k);
+        }
+        called = false;
+      }
+      if (called && this.policy.onMarginCall === 'add-funds' && this.policy.amount && deposits < this.policy.times) {
+        const amount = asAmount(this.policy.amount);
+        const deposited = step(state, time ? { type: 'deposit', time, amount } : { type: 'deposit', amount });
+        state = deposited.state;
+        deposits++;
+        outcome.fundsAdded += toApproximateNumber(amount);
+        this.record(outcome, deposited.events, k);
+      }
+      if (sign(state.snapshot.balance) < 0) outcome.negativeBalance = true;
+      memo = this.memoFor(state, ticks);
+      band = usable(memo.band, ticks);
+    }
+    const finalTicks = new Float64Array(n);
+    for (let i = 0; i < n; i++) finalTicks[i] = ticksOf(this.columns[i] as PriceColumn, moves[(steps - 1) * n + i] as number);
+    let worth = memo.worth.base;
+    for (const term of memo.worth.terms) {
+      const column = this.columns[term.column] as PriceColumn;
+      const price = (finalTicks[term.column] as number) * column.tickValue;
+      worth += term.a * ((term.inverse ? 1 / price : price) - term.entry);
+    }
+    const { totals } = state;
+    outcome.loss = toApproximateNumber(totals.deposits) - toApproximateNumber(totals.withdrawals) - worth;
+    outcome.debtAmount = state.debt ? toApproximateNumber(state.debt.outstanding) : 0;
+    outcome.venueLoss = toApproximateNumber(totals.venueLoss);
+    outcome.state = state;
+    return outcome;
+  }
+
+  /**
+   * A mark through the reducer, memoised: step() is pure, so the same state and prices give the same
+   * result. Only where time cannot matter (no cure periods, no partial-liquidation cooldown); the
+   * remembered state takes this command's time.
+   */
+  private markStep(state: EngineState, ticks: ArrayLike<number>, time: Instant | undefined): StepResult {
+    if (!this.remember) return step(state, this.markCommand(ticks, time));
+    const key = `${fullKey(state)}@${Array.prototype.join.call(ticks, ',')}`;
+    const known = this.transitions.get(key);
+    this.lookups++;
+    if (known) {
+      this.hits++;
+      return { state: { ...known.state, time: time ?? known.state.time }, events: known.events };
+    }
+    if (this.lookups >= MEMO_TRIAL && this.hits < this.lookups * MEMO_MINIMUM_HIT_RATE) {
+      // Prices too fine to repeat (8 decimals without a tick size): remembering only costs.
+      this.remember = false;
+      this.transitions.clear();
+    }
+    const result = step(state, this.markCommand(ticks, time));
+    if (this.transitions.size >= TRANSITION_MEMO_SIZE) this.transitions.clear();
+    this.transitions.set(key, result);
+    return result;
+  }
+
+  /** Folds a step's events into the outcome; true when a margin call was issued. */
+  private record(outcome: PathOutcome, events: readonly EngineEvent[], k: number): boolean {
+    let called = false;
+    for (const event of events) {
+      switch (event.type) {
+        case 'margin-call-issued': outcome.marginCall = true; called = true; break;
+        case 'position-liquidated':
+          if (!outcome.liquidation) outcome.liquidationStep = k;
+          outcome.liquidation = true;
+          break;
+        case 'deficit-absorbed': outcome.negativeBalance = true; break;
+        case 'debt-recorded': outcome.debt = true; outcome.negativeBalance = true; break;
+        case 'rejected': throw new Error(`the engine refused a simulated ${event.fields.command ?? 'command'}: ${event.fields.message ?? ''}`);
+        default: break;
+      }
+    }
+    return called;
+  }
+}
+
+/** A memoised band holds for a path only if its last price lies in it (it must; otherwise step every tick). */
+function usable(band: Band | null | undefined, ticks: ArrayLike<number>): Band | null | undefined {
+  if (!band) return band;
+  const here = Math.round(ticks[band.column] as number);
+  return here >= band.lo && here <= band.hi ? band : undefined;
+}
+
+function deadlineOf(state: EngineState): number {
+  let deadline = Infinity;
+  for (const call of state.marginCalls.values()) {
+    if (call.deadlineMs !== undefined && call.deadlineMs < deadline) deadline = call.deadlineMs;
+  }
+  return deadline;
+}
+
+/**
+ * The farthest tick from `here` in `direction` up to which every tick is quiet, given that quiet
+ * ticks form one interval around `here`: doubling steps out, then bisection.
+ */
+function edge(here: number, direction: 1 | -1, limit: number, quiet: (ticks: number) => boolean): number {
+  let good = here;
+  let distance = 1;
+  let bad: number | undefined;
+  for (;;) {
+    const candidate = direction > 0 ? Math.min(limit, here + distance) : Math.max(limit, here - distance);
+    if (!quiet(candidate)) { bad = candidate; break; }
+    good = candidate;
+    if (candidate === limit) return limit;
+    distance *= 2;
+  }
+  while (Math.abs(bad - good) > 1) {
+    const middle = Math.floor((good + bad) / 2);
+    if (quiet(middle)) good = middle;
+    else bad = middle;
+  }
+  return good;
+}
+
+export { instantOf };

@@ -1,0 +1,211 @@
+/**
+ * Price paths as log moves: x_k = ln(S_k / S_0) for observation k = 1..steps, per instrument, written
+ * into one reused Float64Array per path (observation-major: [(k - 1) × n + i]).
+ *
+ * - GBM (dS/S = mu dt + sigma dW), exact in log space:
+ *     x_k = x_{k-1} + (mu - sigma²/2 - lambda × kappa) dt + sigma √dt Z_k  (+ jumps, + gaps)
+ *   with Merton jumps (Merton, "Option pricing when underlying stock returns are discontinuous",
+ *   J. Financial Economics 3, 1976): a Poisson process of intensity lambda per year whose jumps add
+ *   a Normal(mean, stdev) log size; kappa = E[e^J - 1] = exp(mean + stdev²/2) - 1 compensates the
+ *   drift so E[S_T] = S_0 e^{mu T} still holds. Arrival times are drawn as exponential gaps in
+ *   continuous time, so a step's jump count is Poisson(lambda dt) exactly.
+ *   Several instruments: Z = L ε with L the Cholesky factor of the correlation matrix; a jump or a
+ *   gap hits every instrument at once, with one size (a market-wide move).
+ * - Scheduled gaps: at the first observation at or after each gap time, x moves by Normal(mean, stdev)
+ *   on top of the diffusion: weekends (the next Monday 00:00 UTC in calendar time, every 5 trading
+ *   days in trading time), every day, every n days, or on listed days (news).
+ * - Block bootstrap (Künsch, "The jackknife and the bootstrap for general stationary observations",
+ *   Annals of Statistics 17, 1989): the path's returns are blocks of `block` consecutive historical
+ *   log returns (close to close), each starting at a uniformly drawn bar.
+ * - Replay: one historical path, the file's prices relative to its first, walked through each bar as
+ *   `stopout replay` walks it (open, the extreme against the account, the other extreme, close).
+ */
+import type { PathRandom } from './random.js';
+
+export interface PathModel {
+  /** Columns, in order. */
+  readonly columns: number;
+  readonly steps: number;
+  generate(random: PathRandom, out: Float64Array): void;
+}
+
+export interface GbmTerms {
+  /** Per column, per step: the drift of x (compensated) and sigma √dt. */
+  readonly drift: readonly number[];
+  readonly diffusion: readonly number[];
+  /** Lower-triangular Cholesky factor, row-major n × n; null = independent. */
+  readonly cholesky: Float64Array | null;
+  /** Jumps per step (lambda dt); 0 = none. */
+  readonly jumpRate: number;
+  readonly jumpMean: number;
+  readonly jumpStdev: number;
+  /** Gaps per observation (index k - 1). */
+  readonly gapCounts: Uint8Array | null;
+  readonly gapMean: number;
+  readonly gapStdev: number;
+}
+
+export class GbmModel implements PathModel {
+  readonly columns: number;
+  private readonly epsilon: Float64Array;
+
+  constructor(readonly steps: number, readonly terms: GbmTerms) {
+    this.columns = terms.drift.length;
+    this.epsilon = new Float64Array(this.columns);
+  }
+
+  generate(random: PathRandom, out: Float64Array): void {
+    if (this.columns === 1) this.generateOne(random, out);
+    else this.generateMany(random, out);
+  }
+
+  private generateOne(random: PathRandom, out: Float64Array): void {
+    const { steps } = this;
+    const { jumpRate, jumpMean, jumpStdev, gapCounts, gapMean, gapStdev } = this.terms;
+    const drift = this.terms.drift[0] as number;
+    const diffusion = this.terms.diffusion[0] as number;
+    let nextJump = jumpRate > 0 ? random.exponential() / jumpRate : Infinity;
+    let x = 0;
+    for (let k = 0; k < steps; k++) {
+      x += drift + diffusion * random.normal();
+      if (nextJump <= k + 1) {
+        do {
+          x += jumpMean + jumpStdev * random.normal();
+          nextJump += random.exponential() / jumpRate;
+        } while (nextJump <= k + 1);
+      }
+      if (gapCounts !== null) {
+        for (let g = gapCounts[k] as number; g > 0; g--) x += gapMean + gapStdev * random.normal();
+      }
+      out[k] = x;
+    }
+  }
+
+  private generateMany(random: PathRandom, out: Float64Array): void {
+    const { steps, columns: n, epsilon } = this;
+    const { drift, diffusion, cholesky, jumpRate, jumpMean, jumpStdev, gapCounts, gapMean, gapStdev } = this.terms;
+    let nextJump = jumpRate > 0 ? random.exponential() / jumpRate : Infinity;
+    for (let k = 0; k < steps; k++) {
+      for (let i = 0; i < n; i++) epsilon[i] = random.normal();
+      let shock = 0;
+      while (nextJump <= k + 1) {
+        shock += jumpMean + jumpStdev * random.normal();
+        nextJump += random.exponential() / jumpRate;
+      }
+      if (gapCounts !== null) {
+        for (let g = gapCounts[k] as number; g > 0; g--) shock += gapMean + gapStdev * random.normal();
+      }
+      const row = k * n;
+      const previous = row - n;
+      for (let i = 0; i < n; i++) {
+        let z = epsilon[i] as number;
+        if (cholesky !== null) {
+          z = 0;
+          for (let j = 0; j <= i; j++) z += (cholesky[i * n + j] as number) * (epsilon[j] as number);
+        }
+        const before = k === 0 ? 0 : (out[previous + i] as number);
+        out[row + i] = before + (drift[i] as number) + (diffusion[i] as number) * z + shock;
+      }
+    }
+  }
+}
+
+/** Moving-block bootstrap of one instrument's historical log returns. */
+export class BootstrapModel implements PathModel {
+  readonly columns = 1;
+
+  constructor(readonly steps: number, private readonly returns: Float64Array, private readonly block: number) {}
+
+  generate(random: PathRandom, out: Float64Array): void {
+    const starts = this.returns.length - this.block + 1;
+    let x = 0;
+    let k = 0;
+    while (k < this.steps) {
+      const first = Math.floor(random.uniform() * starts);
+      for (let j = 0; j < this.block && k < this.steps; j++, k++) {
+        x += this.returns[first + j] as number;
+        out[k] = x;
+      }
+    }
+  }
+}
+
+/** One fixed path: the same moves for every path. */
+export class ReplayModel implements PathModel {
+  readonly columns = 1;
+  readonly steps: number;
+
+  constructor(private readonly moves: Float64Array) {
+    this.steps = moves.length;
+  }
+
+  generate(_random: PathRandom, out: Float64Array): void {
+    out.set(this.moves);
+  }
+}
+
+/** The lower-triangular L with L Lᵀ = matrix, or the index of the row where it fails (not positive definite). */
+export function cholesky(matrix: readonly (readonly number[])[]): Float64Array | number {
+  const n = matrix.length;
+  const factor = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = matrix[i]?.[j] ?? 0;
+      for (let k = 0; k < j; k++) sum -= (factor[i * n + k] as number) * (factor[j * n + k] as number);
+      if (i === j) {
+        if (sum <= -1e-12) return i;
+        factor[i * n + i] = Math.sqrt(Math.max(sum, 0));
+      } else {
+        const diagonal = factor[j * n + j] as number;
+        factor[i * n + j] = diagonal > 0 ? sum / diagonal : 0;
+      }
+    }
+  }
+  return factor;
+}
+
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * Days (from the start) of the scheduled gaps within the horizon. Weekends: in calendar time
+ * (daysPerYear >= 365) each Monday 00:00 UTC after the start; in trading time, every 5 trading days
+ * counted from the start's weekday (a Monday start: days 5, 10, ...).
+ */
+export function gapDays(
+  schedule: { readonly every?: 'weekend' | 'day' | number; readonly at: readonly number[] },
+  startMs: number, horizonDays: number, daysPerYear: number,
+): number[] {
+  const days: number[] = [...schedule.at.filter((day) => day > 0 && day <= horizonDays)];
+  const every = schedule.every;
+  if (every === undefined) return days.sort((a, b) => a - b);
+  let first: number;
+  let interval: number;
+  const startDay = startMs / MS_PER_DAY;
+  const weekday = (((Math.floor(startDay) + 3) % 7) + 7) % 7; // 0 = Monday
+  if (every === 'weekend') {
+    if (daysPerYear >= 365) {
+      interval = 7;
+      first = Math.floor(startDay) + (7 - weekday) - startDay;
+    } else {
+      interval = 5;
+      first = Math.max(0, 5 - Math.min(weekday, 5)) - (startDay - Math.floor(startDay));
+      if (first <= 0) first += 5;
+    }
+  } else {
+    interval = every === 'day' ? 1 : every;
+    first = interval;
+  }
+  for (let day = first; day <= horizonDays + 1e-9; day += interval) if (day > 0) days.push(day);
+  return days.sort((a, b) => a - b);
+}
+
+/** Gaps per observation: a gap at day g lands on the first observation at or after it. */
+export function gapCountsFor(days: readonly number[], steps: number, stepDays: number): Uint8Array | null {
+  if (days.length === 0) return null;
+  const counts = new Uint8Array(steps);
+  for (const day of days) {
+    const k = Math.max(1, Math.ceil(day / stepDays - 1e-9));
+    if (k <= steps) counts[k - 1] = Math.min(255, (counts[k - 1] as number) + 1);
+  }
+  return counts;
+}
