@@ -42,6 +42,7 @@ export function runBlock(simulation: Simulation, block: number, everyTick = fals
   const paths = Math.min(BLOCK_PATHS, simulation.paths - first);
   const { model, steps, variants, input } = simulation;
   const moves = new Float64Array(steps * model.columns);
+  const range = new Float64Array(2 * model.columns);
   const random = new PathRandom();
   const results: VariantBlock[] = variants.map(() => ({
     counts: new Int32Array(EVENT_NAMES.length), lossSum: 0, debtSum: 0, debtMax: 0, venueLossSum: 0, fundsAddedSum: 0,
@@ -49,9 +50,9 @@ export function runBlock(simulation: Simulation, block: number, everyTick = fals
   }));
   for (let p = 0; p < paths; p++) {
     random.reset(input.seed, first + p);
-    model.generate(random, moves);
+    model.generate(random, moves, range);
     for (let v = 0; v < variants.length; v++) {
-      const outcome = (variants[v] as (typeof variants)[number]).run(moves, steps, everyTick);
+      const outcome = (variants[v] as (typeof variants)[number]).run(moves, range, steps, everyTick);
       const result = results[v] as VariantBlock;
       const { counts } = result;
       if (outcome.marginCall) counts[0] = (counts[0] as number) + 1;

@@ -24,6 +24,7 @@ import { asAmount, asPrice, type InstrumentId, type Price } from '../core/money/
 import { costBasis } from '../core/margin/position-measures.js';
 import { sumRational } from '../core/money/rational.js';
 import { exactDecimal } from '../core/engine/fills.js';
+import { LiquidationTemplate, units } from './fast-liquidation.js';
 import type { Policy } from './sim-input.js';
 
 /** An instrument the paths move: its symbol, tick, and starting mark in ticks. */
@@ -49,9 +50,22 @@ interface Worth {
   readonly terms: readonly { readonly column: number; readonly a: number; readonly entry: number; readonly inverse: boolean }[];
 }
 
+/** The fast settlement of a whole liquidation from this state, and where it starts (fast-liquidation.ts). */
+interface Fast {
+  readonly template: LiquidationTemplate;
+  readonly column: number;
+  /** Long: liquidated at ticks <= this; short: at ticks >= this. */
+  readonly threshold: number;
+  readonly long: boolean;
+  /** Deposits - withdrawals as the outcome counts them, and the venue's loss so far in account units. */
+  readonly moneyIn: number;
+  readonly venueLossUnits: bigint;
+}
+
 interface Memo {
   /** undefined: step every tick. */
   readonly band: Band | null | undefined;
+  readonly fast: Fast | undefined;
   readonly worth: Worth;
   /** The earliest cure deadline of an open call (ms), or Infinity. */
   readonly deadlineMs: number;
@@ -113,6 +127,9 @@ export class VariantRunner {
   private readonly memo = new Map<string, Memo>();
   private readonly columnOf: ReadonlyMap<string, number>;
   private readonly transitions = new Map<string, StepResult>();
+  /** The starting prices in ticks, and the starting state's memo (every path starts there). */
+  private readonly startTicks: Float64Array;
+  private startMemo: Memo | undefined;
   /** Whether steps are memoised: their result cannot depend on the time (no cure period, no partial-liquidation cooldown) and they repeat. */
   private remember: boolean;
   private lookups = 0;
@@ -127,6 +144,7 @@ export class VariantRunner {
     readonly times: readonly Instant[],
   ) {
     this.columnOf = new Map(columns.map((column, index) => [column.symbol, index]));
+    this.startTicks = Float64Array.from(columns, (column) => Math.round(column.startTicks));
     const { venue } = start.snapshot;
     this.remember = venue.cureDays === 0 && venue.partialLiquidation === undefined;
   }
@@ -140,7 +158,8 @@ export class VariantRunner {
     const key = stateKey(state);
     let memo = this.memo.get(key);
     if (!memo) {
-      memo = { band: this.findBand(state, ticks), worth: this.worthOf(state), deadlineMs: deadlineOf(state) };
+      const band = this.findBand(state, ticks);
+      memo = { band, fast: band ? this.fastFor(state, band) : undefined, worth: this.worthOf(state), deadlineMs: deadlineOf(state) };
       this.memo.set(key, memo);
     }
     return memo;
@@ -190,31 +209,89 @@ export class VariantRunner {
   }
 
   /**
+   * The fast settlement from this state, when it has one position liquidated whole (no orders, no
+   * cure period, no debt yet, the engine's default market), its threshold found by asking the
+   * reducer, and its figures checked against the reducer's at five ticks past the threshold.
+   */
+  private fastFor(state: EngineState, band: Band): Fast | undefined {
+    const { snapshot } = state;
+    const position = snapshot.positions[0];
+    if (!position || snapshot.positions.length !== 1 || state.orders.size > 0 || state.debt !== null) return undefined;
+    if (snapshot.venue.cureDays !== 0 || position.instrument.kind === 'stock') return undefined;
+    if (state.market.insuranceFund !== null || state.market.counterparties.length > 0) return undefined;
+    const column = band.column;
+    const long = position.side === 'long';
+    const probe = Array.from({ length: this.columns.length }, (_, index) => Math.round((this.columns[index] as PriceColumn).startTicks));
+    const stepAt = (candidate: number): StepResult => {
+      probe[column] = candidate;
+      return step(state, this.markCommand(probe, state.time ?? undefined));
+    };
+    const liquidates = (candidate: number): boolean => stepAt(candidate).events.some((event) => event.type === 'position-liquidated');
+    const first = long ? band.lo - 1 : band.hi + 1;
+    if (first < 1 || first > MAX_TICKS) return undefined;
+    const threshold = liquidates(first) ? first : edgeOf(first, long ? -1 : 1, long ? 1 : MAX_TICKS, (candidate) => !liquidates(candidate));
+    if (threshold === undefined) return undefined;
+    const issuesCall = stepAt(threshold).events.some((event) => event.type === 'margin-call-issued');
+    const template = new LiquidationTemplate(state, (this.columns[column] as PriceColumn).tick, issuesCall);
+    const checks = long
+      ? [threshold, threshold - 1, Math.floor(threshold * 0.97), Math.floor(threshold * 0.8), Math.floor(threshold * 0.3)]
+      : [threshold, threshold + 1, Math.ceil(threshold * 1.03), Math.ceil(threshold * 1.25), Math.ceil(threshold * 3)];
+    for (const candidate of checks) {
+      if (candidate < 1 || candidate > MAX_TICKS || !template.applies(candidate)) continue;
+      if (!template.agreesWith(candidate, state, stepAt(candidate))) return undefined;
+    }
+    const { totals } = state;
+    return {
+      template, column, threshold, long,
+      moneyIn: toApproximateNumber(totals.deposits) - toApproximateNumber(totals.withdrawals),
+      venueLossUnits: units(totals.venueLoss, state.snapshot.currencyDecimals),
+    };
+  }
+
+  /**
    * Runs one path: `moves` holds x for observation k at [(k - 1) × columns + i], k = 1..steps.
    * `everyTick` steps the reducer on every observation (the reference).
    */
-  run(moves: Float64Array, steps: number, everyTick = false): PathOutcome {
+  run(moves: Float64Array, range: Float64Array, steps: number, everyTick = false): PathOutcome {
     const n = this.columns.length;
-    const ticks = new Float64Array(n);
-    for (let i = 0; i < n; i++) ticks[i] = Math.round((this.columns[i] as PriceColumn).startTicks);
+    let ticks = this.startTicks;
     let state = this.start;
     const outcome: PathOutcome = {
       marginCall: false, liquidation: false, negativeBalance: false, debt: false, liquidationStep: 0,
       loss: 0, debtAmount: 0, venueLoss: 0, fundsAdded: 0, state,
     };
     let deposits = 0;
-    let memo = this.memoFor(state, ticks);
+    this.startMemo ??= this.memoFor(state, ticks);
+    let memo = this.startMemo;
     let band = usable(memo.band, ticks);
-    for (let k = 1; k <= steps; k++) {
+    // The whole path inside the starting band (the common case): nothing happens on it.
+    const untouched = !everyTick && band && memo.deadlineMs === Infinity
+      && (range[2 * band.column] as number) >= band.xlo && (range[2 * band.column + 1] as number) <= band.xhi;
+    for (let k = untouched ? steps + 1 : 1; k <= steps; k++) {
+      if (!everyTick && band && memo.deadlineMs === Infinity) {
+        // The hot loop: observations inside the band's float bounds cannot change anything.
+        const { xlo, xhi } = band;
+        let index = (k - 1) * n + band.column;
+        for (; k <= steps; k++, index += n) {
+          const x = moves[index] as number;
+          if (x < xlo || x > xhi) break;
+        }
+        if (k > steps) break;
+      }
       const offset = (k - 1) * n;
       const time = this.times[k];
       if (!everyTick && band !== undefined && (time === undefined || time.ms < memo.deadlineMs)) {
-        if (band === null) continue;
+        if (band === null) break;
         const x = moves[offset + band.column] as number;
         if (x >= band.xlo && x <= band.xhi) continue;
         const t = ticksOf(this.columns[band.column] as PriceColumn, x);
         if (t >= band.lo && t <= band.hi) continue;
+        const fast = memo.fast;
+        if (fast && (fast.long ? t <= fast.threshold : t >= fast.threshold) && fast.template.applies(t)) {
+          return this.settleFast(outcome, fast, t, k, state);
+        }
       }
+      if (ticks === this.startTicks) ticks = new Float64Array(n);
       for (let i = 0; i < n; i++) ticks[i] = ticksOf(this.columns[i] as PriceColumn, moves[offset + i] as number);
       const marked = this.markStep(state, ticks, time);
       state = marked.state;
@@ -280,6 +357,23 @@ export class VariantRunner {
     return result;
   }
 
+  /** A path ended by a whole liquidation, settled by the template: the account is flat, nothing more can happen. */
+  private settleFast(outcome: PathOutcome, fast: Fast, ticks: number, k: number, state: EngineState): PathOutcome {
+    const settled = fast.template.settle(ticks);
+    const decimals = state.snapshot.currencyDecimals;
+    const amount = (value: bigint): number => (value === 0n ? 0 : toApproximateNumber(decimal(value, decimals)));
+    outcome.liquidation = true;
+    outcome.liquidationStep = k;
+    if (fast.template.issuesCall) outcome.marginCall = true;
+    if (settled.absorbed > 0n || settled.balance < 0n) outcome.negativeBalance = true;
+    if (settled.debt > 0n) outcome.debt = true;
+    outcome.loss = fast.moneyIn - amount(settled.balance);
+    outcome.debtAmount = amount(settled.debt);
+    outcome.venueLoss = amount(fast.venueLossUnits + settled.absorbed);
+    outcome.state = state;
+    return outcome;
+  }
+
   /** Folds a step's events into the outcome; true when a margin call was issued. */
   private record(outcome: PathOutcome, events: readonly EngineEvent[], k: number): boolean {
     let called = false;
@@ -313,6 +407,15 @@ function deadlineOf(state: EngineState): number {
     if (call.deadlineMs !== undefined && call.deadlineMs < deadline) deadline = call.deadlineMs;
   }
   return deadline;
+}
+
+/**
+ * From `here` (where `good` holds), the first tick in `direction` where it stops holding, given
+ * that it holds on one interval around `here`; undefined if it holds all the way to `limit`.
+ */
+function edgeOf(here: number, direction: 1 | -1, limit: number, good: (ticks: number) => boolean): number | undefined {
+  const last = edge(here, direction, limit, good);
+  return last === limit ? undefined : last + direction;
 }
 
 /**

@@ -26,7 +26,26 @@ export interface PathModel {
   /** Columns, in order. */
   readonly columns: number;
   readonly steps: number;
-  generate(random: PathRandom, out: Float64Array): void;
+  /**
+   * Writes a path's moves into `out`, and each column's lowest and highest x over the path into
+   * `range` ([2i], [2i + 1]): a variant whose quiet band holds the whole range has nothing to do.
+   */
+  generate(random: PathRandom, out: Float64Array, range: Float64Array): void;
+}
+
+/** Lowest and highest x of each column over a path written in `out`. */
+function rangeOf(out: Float64Array, columns: number, steps: number, range: Float64Array): void {
+  for (let i = 0; i < columns; i++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let k = 0, index = i; k < steps; k++, index += columns) {
+      const x = out[index] as number;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+    range[2 * i] = lo;
+    range[2 * i + 1] = hi;
+  }
 }
 
 export interface GbmTerms {
@@ -54,18 +73,24 @@ export class GbmModel implements PathModel {
     this.epsilon = new Float64Array(this.columns);
   }
 
-  generate(random: PathRandom, out: Float64Array): void {
-    if (this.columns === 1) this.generateOne(random, out);
-    else this.generateMany(random, out);
+  generate(random: PathRandom, out: Float64Array, range: Float64Array): void {
+    if (this.columns === 1) this.generateOne(random, out, range);
+    else {
+      this.generateMany(random, out);
+      rangeOf(out, this.columns, this.steps, range);
+    }
   }
 
-  private generateOne(random: PathRandom, out: Float64Array): void {
+  /** One instrument: the hot loop of the simulator. */
+  private generateOne(random: PathRandom, out: Float64Array, range: Float64Array): void {
     const { steps } = this;
     const { jumpRate, jumpMean, jumpStdev, gapCounts, gapMean, gapStdev } = this.terms;
     const drift = this.terms.drift[0] as number;
     const diffusion = this.terms.diffusion[0] as number;
     let nextJump = jumpRate > 0 ? random.exponential() / jumpRate : Infinity;
     let x = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
     for (let k = 0; k < steps; k++) {
       x += drift + diffusion * random.normal();
       if (nextJump <= k + 1) {
@@ -78,7 +103,11 @@ export class GbmModel implements PathModel {
         for (let g = gapCounts[k] as number; g > 0; g--) x += gapMean + gapStdev * random.normal();
       }
       out[k] = x;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
     }
+    range[0] = lo;
+    range[1] = hi;
   }
 
   private generateMany(random: PathRandom, out: Float64Array): void {
@@ -116,7 +145,7 @@ export class BootstrapModel implements PathModel {
 
   constructor(readonly steps: number, private readonly returns: Float64Array, private readonly block: number) {}
 
-  generate(random: PathRandom, out: Float64Array): void {
+  generate(random: PathRandom, out: Float64Array, range: Float64Array): void {
     const starts = this.returns.length - this.block + 1;
     let x = 0;
     let k = 0;
@@ -127,6 +156,7 @@ export class BootstrapModel implements PathModel {
         out[k] = x;
       }
     }
+    rangeOf(out, 1, this.steps, range);
   }
 }
 
@@ -135,12 +165,16 @@ export class ReplayModel implements PathModel {
   readonly columns = 1;
   readonly steps: number;
 
+  private readonly range = new Float64Array(2);
+
   constructor(private readonly moves: Float64Array) {
     this.steps = moves.length;
+    rangeOf(moves, 1, this.steps, this.range);
   }
 
-  generate(_random: PathRandom, out: Float64Array): void {
+  generate(_random: PathRandom, out: Float64Array, range: Float64Array): void {
     out.set(this.moves);
+    range.set(this.range);
   }
 }
 

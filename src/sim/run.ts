@@ -1,7 +1,8 @@
 /**
- * Running a simulation on all cores: the blocks (blocks.ts) striped over worker threads, each worker
- * building the same simulation from the same input, the main thread combining the blocks in order.
- * One worker runs in this thread. The results do not depend on the number of workers.
+ * Running a simulation on all cores: this thread and workers - 1 worker threads claim blocks
+ * (blocks.ts) one at a time from a shared counter, each thread building the same simulation from the
+ * same input; this thread combines the blocks in index order. Which thread ran a block never
+ * changes what it holds, so the results do not depend on the number of workers.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -23,8 +24,8 @@ export interface RunOptions {
 export interface WorkerTask {
   readonly input: unknown;
   readonly data: ModelData | undefined;
-  readonly worker: number;
-  readonly workers: number;
+  /** One Int32: the next block to claim (Atomics.add). */
+  readonly next: SharedArrayBuffer;
   readonly everyTick: boolean;
 }
 
@@ -43,24 +44,27 @@ export function prepare(input: unknown, data?: ModelData): Result<Simulation, re
   return buildSimulation(parsed.value, data);
 }
 
-/** The blocks of worker `worker` of `workers`: every workers-th block from its own index. */
-export function* blocksOf(simulation: Simulation, worker: number, workers: number, everyTick: boolean): Generator<BlockResult> {
+/** Blocks claimed from the shared counter until none is left. */
+export function* claimedBlocks(simulation: Simulation, next: SharedArrayBuffer, everyTick: boolean): Generator<BlockResult> {
+  const counter = new Int32Array(next);
   const total = blockCount(simulation.paths);
-  for (let block = worker; block < total; block += workers) yield runBlock(simulation, block, everyTick);
+  for (let block = Atomics.add(counter, 0, 1); block < total; block = Atomics.add(counter, 0, 1)) yield runBlock(simulation, block, everyTick);
 }
 
-function workerUrl(): { url: URL; execArgv: string[] } {
-  const typescript = import.meta.url.endsWith('.ts');
-  return {
-    url: new URL(typescript ? './worker.ts' : './worker.js', import.meta.url),
-    execArgv: typescript ? ['--import', 'tsx'] : [],
-  };
+/**
+ * A worker thread running worker.js; under tsx (tests, benchmarks run from the sources) it runs
+ * worker.ts, with tsx's loader registered in the thread first.
+ */
+function startWorker(task: WorkerTask): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: task });
+  const source = new URL('./worker.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: task });
 }
 
 function runWorker(task: WorkerTask, onBlock: (result: BlockResult) => void): Promise<void> {
-  const { url, execArgv } = workerUrl();
   return new Promise((resolve, reject) => {
-    const worker = new Worker(url, { workerData: task, execArgv });
+    const worker = startWorker(task);
     let failed = false;
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'block') onBlock(message.result);
@@ -70,7 +74,7 @@ function runWorker(task: WorkerTask, onBlock: (result: BlockResult) => void): Pr
     worker.on('exit', (code) => {
       if (failed) return;
       if (code === 0) resolve();
-      else reject(new Error(`simulation worker ${task.worker} exited with code ${code}`));
+      else reject(new Error(`a simulation worker exited with code ${code}`));
     });
   });
 }
@@ -89,10 +93,13 @@ export async function runSimulation(input: unknown, data: ModelData | undefined,
     done += result.paths;
     options.onProgress?.(done);
   };
-  if (workers === 1) {
-    for (const result of blocksOf(simulation, 0, 1, everyTick)) onBlock(result);
-  } else {
-    await Promise.all(Array.from({ length: workers }, (_, worker) => runWorker({ input, data, worker, workers, everyTick }, onBlock)));
+  const next = new SharedArrayBuffer(4);
+  const others = Array.from({ length: workers - 1 }, () => runWorker({ input, data, next, everyTick }, onBlock));
+  for (const result of claimedBlocks(simulation, next, everyTick)) {
+    onBlock(result);
+    // Let the workers' blocks in between ours, so progress moves with all of them.
+    if (workers > 1) await new Promise((resolve) => setImmediate(resolve));
   }
+  await Promise.all(others);
   return ok(combine(simulation, blocks));
 }
