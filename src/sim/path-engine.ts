@@ -19,7 +19,7 @@
 import { step } from '../core/engine/step.js';
 import type { Command, EngineEvent, EngineState, StepResult } from '../core/engine/engine-types.js';
 import { instantOf, type Instant } from '../core/engine/instant.js';
-import { decimal, multiply, sign, toApproximateNumber, type Decimal } from '../core/money/decimal.js';
+import { decimal, multiply, toApproximateNumber, type Decimal } from '../core/money/decimal.js';
 import { asAmount, asPrice, type InstrumentId, type Price } from '../core/money/units.js';
 import { costBasis } from '../core/margin/position-measures.js';
 import { sumRational } from '../core/money/rational.js';
@@ -130,6 +130,8 @@ export class VariantRunner {
   /** The starting prices in ticks, and the starting state's memo (every path starts there). */
   private readonly startTicks: Float64Array;
   private startMemo: Memo | undefined;
+  /** How paths were handled: observations the reducer stepped, liquidations the template settled. */
+  readonly counters = { stepped: 0, settledFast: 0 };
   /** Whether steps are memoised: their result cannot depend on the time (no cure period, no partial-liquidation cooldown) and they repeat. */
   private remember: boolean;
   private lookups = 0;
@@ -293,9 +295,11 @@ export class VariantRunner {
       }
       if (ticks === this.startTicks) ticks = new Float64Array(n);
       for (let i = 0; i < n; i++) ticks[i] = ticksOf(this.columns[i] as PriceColumn, moves[offset + i] as number);
-      const marked = this.markStep(state, ticks, time);
+      this.counters.stepped++;
+      const marked = everyTick ? step(state, this.markCommand(ticks, time)) : this.markStep(state, ticks, time);
       state = marked.state;
-      let called = this.record(outcome, marked.events, k);
+      // The client answers a call still open after the venue acted (not one a stop-out already closed).
+      let called = this.record(outcome, marked.events, k) && state.marginCalls.size > 0;
       if (called && this.policy.onMarginCall === 'close') {
         for (const position of state.snapshot.positions) {
           const closed = step(state, time ? { type: 'close', time, position: position.id } : { type: 'close', position: position.id });
@@ -312,7 +316,6 @@ export class VariantRunner {
         outcome.fundsAdded += toApproximateNumber(amount);
         this.record(outcome, deposited.events, k);
       }
-      if (sign(state.snapshot.balance) < 0) outcome.negativeBalance = true;
       memo = this.memoFor(state, ticks);
       band = usable(memo.band, ticks);
     }
@@ -360,10 +363,11 @@ export class VariantRunner {
   /** A path ended by a whole liquidation, settled by the template: the account is flat, nothing more can happen. */
   private settleFast(outcome: PathOutcome, fast: Fast, ticks: number, k: number, state: EngineState): PathOutcome {
     const settled = fast.template.settle(ticks);
+    this.counters.settledFast++;
     const decimals = state.snapshot.currencyDecimals;
     const amount = (value: bigint): number => (value === 0n ? 0 : toApproximateNumber(decimal(value, decimals)));
+    if (!outcome.liquidation) outcome.liquidationStep = k;
     outcome.liquidation = true;
-    outcome.liquidationStep = k;
     if (fast.template.issuesCall) outcome.marginCall = true;
     if (settled.absorbed > 0n || settled.balance < 0n) outcome.negativeBalance = true;
     if (settled.debt > 0n) outcome.debt = true;

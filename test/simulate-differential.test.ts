@@ -1,0 +1,147 @@
+// The simulator's fast path against the engine stepped on every observation: over accounts at
+// every venue (cross and isolated, linear, inverse, CFD and stocks; margin calls answered by
+// waiting, closing or adding funds; stop-losses; Hyperliquid's partial liquidations; Reg T's cure
+// period; two instruments in one cross account), on GBM paths with jumps and weekend gaps, every
+// path must come out the same: the same calls, liquidations, negative balances and debts, on the
+// same observation, with the same loss, debt, venue loss and funds added, to the last bit.
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { runBlock, type BlockResult } from '../src/sim/blocks.js';
+import { prepare } from '../src/sim/run.js';
+
+const PATHS = Number(process.env.SIM_DIFFERENTIAL_PATHS ?? 200);
+
+interface Case {
+  readonly name: string;
+  readonly account: Record<string, unknown>;
+  readonly model?: Record<string, unknown>;
+  readonly policy?: Record<string, unknown>;
+  readonly variants?: readonly Record<string, unknown>[];
+  readonly horizonDays?: string;
+  readonly steps?: number;
+}
+
+const COINM_TIERS = {
+  BTCUSD_PERP: {
+    kind: 'inverse', assetClass: 'crypto', contractSize: '100', tickSize: '0.1', settlementCurrency: 'BTC',
+    maintenanceTiers: [{ floor: '0', rate: '0.004' }, { floor: '5', rate: '0.005' }, { floor: '10', rate: '0.01' }],
+  },
+};
+
+const volatile = { type: 'gbm', volatility: '1.2', drift: '-0.5', daysPerYear: '365', jumps: { intensity: '20', mean: '-0.03', stdev: '0.05' }, gaps: { every: 'weekend', stdev: '0.03' } };
+const fx = { type: 'gbm', volatility: '0.15', drift: '0', daysPerYear: '260', jumps: { intensity: '10', mean: '-0.004', stdev: '0.006' }, gaps: { every: 'weekend', stdev: '0.006' } };
+
+const CASES: readonly Case[] = [
+  {
+    name: 'binance-usdm: isolated and cross BTC longs at several leverages, fee, insurance fund',
+    account: { venue: 'binance-usdm', account: { currency: 'USDT', balance: '5000' }, positions: [{ id: 'b', instrument: 'BTCUSDT', side: 'long', quantity: '1', entryPrice: '60000', leverage: '20' }], marks: { BTCUSDT: '60000' } },
+    variants: [{ name: 'isolated', isolatedMargin: '3000' }, { name: '50x isolated', leverage: '50', isolatedMargin: '1200' }, { name: 'stop', stopLossPercent: '0.2' }],
+  },
+  {
+    name: 'binance-usdm: a short past the first bracket, no tick size (8 decimals)',
+    account: {
+      venue: 'binance-usdm', account: { currency: 'USDT', balance: '4000' },
+      instruments: { BTCUSDT: { kind: 'linear', assetClass: 'crypto', contractSize: '1', maintenanceTiers: [{ floor: '0', rate: '0.004' }, { floor: '50000', rate: '0.005' }, { floor: '600000', rate: '0.0065' }] } },
+      positions: [{ id: 'b', instrument: 'BTCUSDT', side: 'short', quantity: '2', entryPrice: '40000', leverage: '10', isolatedMargin: '4000' }], marks: { BTCUSDT: '40000' },
+    },
+    model: { ...volatile, drift: '0.5' },
+  },
+  {
+    name: 'binance-coinm: an inverse long and short in BTC',
+    account: { venue: 'binance-coinm', account: { currency: 'BTC', balance: '0.1' }, instruments: COINM_TIERS, positions: [{ id: 'btc', instrument: 'BTCUSD_PERP', side: 'long', quantity: '100', entryPrice: '40000', leverage: '20' }], marks: { BTCUSD_PERP: '40000' } },
+    variants: [{ name: 'isolated', isolatedMargin: '0.02' }],
+  },
+  {
+    name: 'mt5-standard without protection: the seed article, wait / close / add funds',
+    account: { venue: 'mt5-standard', account: { currency: 'USD', balance: '1000' }, positions: [{ id: 'g', instrument: 'GBPUSD', side: 'long', quantity: '80000', entryPrice: '1.25', leverage: '100' }], marks: { GBPUSD: '1.25' } },
+    model: fx,
+    variants: [
+      { name: 'close', policy: { onMarginCall: 'close' } },
+      { name: 'add funds', policy: { onMarginCall: 'add-funds', amount: '500', times: 2 } },
+      { name: 'NBP', venue: { extends: 'mt5-standard', negativeBalanceProtection: true } },
+    ],
+  },
+  {
+    name: 'esma-retail-cfd: 30:1 with a stop-loss, negative balance protection',
+    account: { venue: 'esma-retail-cfd', account: { currency: 'USD', balance: '2000' }, positions: [{ id: 'e', instrument: 'EURUSD', side: 'short', quantity: '50000', entryPrice: '1.08', leverage: '30' }], marks: { EURUSD: '1.08' } },
+    model: { ...fx, drift: '0.8' },
+    variants: [{ name: 'stop', stopLossPercent: '0.3' }],
+  },
+  {
+    name: 'hyperliquid: partial liquidations of a position above 100k, with the cooldown',
+    account: { venue: 'hyperliquid', account: { currency: 'USDC', balance: '6000' }, positions: [{ id: 'btc', instrument: 'BTC', side: 'long', quantity: '4', entryPrice: '50000', leverage: '40' }], marks: { BTC: '50000' } },
+    variants: [{ name: 'small', leverage: '10', isolatedMargin: '500' }],
+  },
+  {
+    name: 'bybit-linear and dydx-v4: isolated shorts',
+    account: { venue: 'bybit-linear', account: { currency: 'USDT', balance: '3000' }, positions: [{ id: 'b', instrument: 'BTCUSDT', side: 'short', quantity: '0.2', entryPrice: '60000', leverage: '25', isolatedMargin: '480' }], marks: { BTCUSDT: '60000' } },
+    model: { ...volatile, drift: '1' },
+  },
+  {
+    name: 'dydx-v4: an isolated ETH long',
+    account: { venue: 'dydx-v4', account: { currency: 'USDC', balance: '3000' }, positions: [{ id: 'e', instrument: 'ETH-USD', side: 'long', quantity: '4', entryPrice: '3000', leverage: '15', isolatedMargin: '900' }], marks: { 'ETH-USD': '3000' } },
+  },
+  {
+    name: 'us-reg-t: a margined stock long, the cure period counted in business days',
+    account: { venue: 'us-reg-t', account: { currency: 'USD', balance: '-5000' }, positions: [{ id: 'aapl', instrument: 'AAPL', side: 'long', quantity: '200', entryPrice: '50', leverage: '2' }], marks: { AAPL: '50' } },
+    model: { type: 'gbm', volatility: '0.9', drift: '-1', daysPerYear: '252', gaps: { every: 'day', stdev: '0.02' } },
+    horizonDays: '20', steps: 40,
+  },
+  {
+    name: 'two instruments in one cross account, correlated',
+    account: {
+      venue: 'binance-usdm', account: { currency: 'USDT', balance: '3000' },
+      positions: [
+        { id: 'b', instrument: 'BTCUSDT', side: 'long', quantity: '0.5', entryPrice: '60000', leverage: '20' },
+        { id: 'e', instrument: 'ETHUSDT', side: 'long', quantity: '5', entryPrice: '3000', leverage: '20' },
+      ],
+      marks: { BTCUSDT: '60000', ETHUSDT: '3000' },
+    },
+    model: { ...volatile, volatility: { BTCUSDT: '0.9', ETHUSDT: '1.2' }, correlation: { instruments: ['BTCUSDT', 'ETHUSDT'], matrix: [['1', '0.8'], ['0.8', '1']] } },
+  },
+];
+
+function input(spec: Case, seed: number): Record<string, unknown> {
+  return {
+    account: spec.account, model: spec.model ?? volatile, horizonDays: spec.horizonDays ?? '14', steps: spec.steps ?? 56,
+    paths: PATHS, seed, ...(spec.policy ? { policy: spec.policy } : {}), ...(spec.variants ? { variants: spec.variants } : {}),
+  };
+}
+
+function same(fast: BlockResult, reference: BlockResult, variantNames: readonly string[]): void {
+  reference.variants.forEach((expected, v) => {
+    const actual = fast.variants[v];
+    const name = variantNames[v] ?? String(v);
+    assert.ok(actual, name);
+    assert.deepEqual([...actual.liquidationSteps], [...expected.liquidationSteps], `${name}: observation of the first liquidation, path by path`);
+    assert.deepEqual([...actual.losses], [...expected.losses], `${name}: loss at the horizon, path by path`);
+    assert.deepEqual([...actual.counts], [...expected.counts], `${name}: paths with a call, a liquidation, a negative balance, a debt`);
+    assert.equal(actual.debtSum, expected.debtSum, `${name}: debt`);
+    assert.equal(actual.debtMax, expected.debtMax, `${name}: largest debt`);
+    assert.equal(actual.venueLossSum, expected.venueLossSum, `${name}: venue loss`);
+    assert.equal(actual.fundsAddedSum, expected.fundsAddedSum, `${name}: funds added`);
+  });
+}
+
+describe('the fast path against the engine on every observation', () => {
+  let settledFast = 0;
+  after(() => assert.ok(settledFast > 0, 'some liquidations were settled by the template'));
+  for (const spec of CASES) {
+    test(spec.name, () => {
+      for (const seed of [1, 2]) {
+        const prepared = prepare(input(spec, seed));
+        assert.ok(prepared.ok, prepared.ok ? '' : JSON.stringify(prepared.error));
+        const names = prepared.value.variants.map((variant) => variant.name);
+        const reference = runBlock(prepared.value, 0, true);
+        const stepped = prepared.value.variants.reduce((total, variant) => total + variant.counters.stepped, 0);
+        const fast = runBlock(prepared.value, 0, false);
+        same(fast, reference, names);
+        const steppedFast = prepared.value.variants.reduce((total, variant) => total + variant.counters.stepped, 0) - stepped;
+        assert.ok(steppedFast < stepped, `the fast path stepped the reducer less (${steppedFast} against ${stepped})`);
+        settledFast += prepared.value.variants.reduce((total, variant) => total + variant.counters.settledFast, 0);
+        const events = reference.variants.reduce((total, variant) => total + (variant.counts[1] ?? 0) + (variant.counts[0] ?? 0), 0);
+        assert.ok(events > 0, 'the case exercises calls or liquidations');
+      }
+    });
+  }
+});
