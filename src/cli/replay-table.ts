@@ -3,9 +3,9 @@ import Table from 'cli-table3';
 import { summarize, type EngineEvent, type EngineState } from '../core/index.js';
 import { groupDigits } from './money-text.js';
 
-const PLAIN = { head: [] as string[], border: [] as string[] };
+export const PLAIN = { head: [] as string[], border: [] as string[] };
 /** One line per event: no rules between rows. */
-const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+export const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
 /** The fields worth a column, in reading order; the rest go into "details". */
 const MAIN_FIELDS = ['position', 'scope', 'price', 'quantity', 'pnl', 'amount'] as const;

@@ -16,6 +16,7 @@ import type { SimulationResults, VariantResults } from '../sim/statistics.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from './exit-codes.js';
 import { groupDigits } from './money-text.js';
 import { Progress } from './progress.js';
+import { COMPACT, PLAIN } from './replay-table.js';
 import { readJsonInput } from './read-input.js';
 import type { CommandOutput } from './report-command.js';
 
@@ -106,19 +107,36 @@ function chance(results: VariantResults, name: keyof VariantResults['probabiliti
   return `${(100 * p).toFixed(2)} % ± ${(100 * se).toFixed(2)}`;
 }
 
+/** Money for reading: to the cent, grouped (the JSON keeps the currency's own decimals). */
+function money(text: string): string {
+  return groupDigits(Number(text).toFixed(2));
+}
+
+const ROWS: readonly (readonly [string, (variant: VariantResults) => string])[] = [
+  ['margin call', (variant) => chance(variant, 'marginCall')],
+  ['liquidation', (variant) => chance(variant, 'liquidation')],
+  ['below zero (a deficit)', (variant) => chance(variant, 'negativeBalance')],
+  ['client owes a debt', (variant) => chance(variant, 'debt')],
+  ['mean loss', (variant) => money(variant.loss.mean)],
+  ['VaR 95 % / ES 95 %', (variant) => `${money(variant.loss.var95)} / ${money(variant.loss.es95)}`],
+  ['VaR 99 % / ES 99 %', (variant) => `${money(variant.loss.var99)} / ${money(variant.loss.es99)}`],
+  ['mean debt / largest', (variant) => `${money(variant.debt.mean)} / ${money(variant.debt.max)}`],
+  ['venue loss (mean)', (variant) => money(variant.venueLoss.mean)],
+  ['funds added (mean)', (variant) => money(variant.fundsAdded.mean)],
+  ['liquidated by day p10 / p50 / p90', (variant) => {
+    const { p10, p50, p90 } = variant.timeToLiquidationDays;
+    return p50 === null ? '-' : `${p10} / ${p50} / ${p90}`;
+  }],
+];
+
+/** The variants side by side, one row per figure; probabilities with one standard error. */
 export function resultsTable(results: SimulationResults): string {
   const table = new Table({
-    head: ['variant', 'margin call', 'liquidation', 'below zero', 'debt', 'mean loss', 'VaR 99 %', 'ES 99 %', 'mean debt', 'max debt', 'venue loss', 'liquidated by (p10 / p50 / p90 days)'],
+    head: ['', ...results.variants.map((variant) => variant.name)],
+    style: PLAIN, chars: COMPACT,
+    colAligns: ['left', ...results.variants.map(() => 'right' as const)],
   });
-  for (const variant of results.variants) {
-    const { p10, p50, p90 } = variant.timeToLiquidationDays;
-    table.push([
-      variant.name, chance(variant, 'marginCall'), chance(variant, 'liquidation'), chance(variant, 'negativeBalance'), chance(variant, 'debt'),
-      groupDigits(variant.loss.mean), groupDigits(variant.loss.var99), groupDigits(variant.loss.es99),
-      groupDigits(variant.debt.mean), groupDigits(variant.debt.max), groupDigits(variant.venueLoss.mean),
-      p50 === null ? '-' : `${p10} / ${p50} / ${p90}`,
-    ]);
-  }
-  const title = `${groupDigits(String(results.paths))} paths × ${results.steps} steps over ${results.horizonDays} days (${results.model}, seed ${results.seed}); ± one standard error`;
+  for (const [label, cell] of ROWS) table.push([label, ...results.variants.map(cell)]);
+  const title = `${groupDigits(String(results.paths))} paths × ${results.steps} steps over ${results.horizonDays} days (${results.model}, seed ${results.seed}); losses are the client's, in the account currency`;
   return `${title}\n${table.toString()}`;
 }

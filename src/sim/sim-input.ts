@@ -12,7 +12,8 @@
  * - "start": the time of the first observation (ISO 8601), so events carry real times and Reg T
  *   cure periods count business days; default 2026-01-05T00:00:00Z, a Monday;
  * - policy "times" (add-funds): how many margin calls the client answers with a deposit (default 1);
- * - variant fields "balance" and "policy".
+ * - variant fields "quantity" (every position's; a leverage sweep keeps the margin and scales the
+ *   exposure), "balance" and "policy".
  */
 import {
   childPath, describe, ProblemList, readArray, readChoice, readDecimal, readObject, readString, rejectUnknownKeys,
@@ -86,6 +87,8 @@ export interface VariantInput {
   readonly name: string;
   readonly path: string;
   readonly leverage?: Decimal;
+  /** Every position's quantity (the exposure a leverage sweep scales with the leverage). */
+  readonly quantity?: Decimal;
   readonly venue?: unknown;
   readonly stopLossPercent?: Decimal;
   readonly isolatedMargin?: Decimal;
@@ -119,7 +122,7 @@ const FILE_FIELDS = ['type', 'file', 'block', 'instrument', 'from', 'to'] as con
 const JUMP_FIELDS = ['intensity', 'mean', 'stdev'] as const;
 const GAP_FIELDS = ['every', 'at', 'mean', 'stdev'] as const;
 const POLICY_FIELDS = ['onMarginCall', 'amount', 'times'] as const;
-const VARIANT_FIELDS = ['name', 'leverage', 'venue', 'stopLossPercent', 'isolatedMargin', 'balance', 'policy'] as const;
+const VARIANT_FIELDS = ['name', 'leverage', 'quantity', 'venue', 'stopLossPercent', 'isolatedMargin', 'balance', 'policy'] as const;
 
 /** An integer count in [minimum, maximum], as a JSON number. */
 export function readCount(value: unknown, path: string, problems: ProblemList, minimum: number, maximum: number): number | undefined {
@@ -279,6 +282,7 @@ function readVariants(value: unknown, problems: ProblemList): VariantInput[] {
     }
     if (name !== undefined) names.add(name);
     const leverage = object.leverage === undefined ? undefined : readDecimal(object.leverage, childPath(path, 'leverage'), problems, 'positive');
+    const quantity = object.quantity === undefined ? undefined : readDecimal(object.quantity, childPath(path, 'quantity'), problems, 'positive');
     const stopLossPercent = object.stopLossPercent === undefined ? undefined
       : readDecimal(object.stopLossPercent, childPath(path, 'stopLossPercent'), problems, 'positive');
     const isolatedMargin = object.isolatedMargin === undefined ? undefined
@@ -288,7 +292,7 @@ function readVariants(value: unknown, problems: ProblemList): VariantInput[] {
     if (name === undefined) return [];
     return [{
       name, path,
-      ...(leverage ? { leverage } : {}), ...(object.venue !== undefined ? { venue: object.venue } : {}),
+      ...(leverage ? { leverage } : {}), ...(quantity ? { quantity } : {}), ...(object.venue !== undefined ? { venue: object.venue } : {}),
       ...(stopLossPercent ? { stopLossPercent } : {}), ...(isolatedMargin ? { isolatedMargin } : {}),
       ...(balance ? { balance } : {}), ...(policy ? { policy } : {}),
     }];

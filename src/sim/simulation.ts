@@ -7,6 +7,7 @@
  * - "leverage": every position's leverage; an isolated position's margin becomes its initial margin
  *   at that leverage (notional at entry / leverage, Binance's "Initial Margin = Notional / Leverage"),
  *   unless the variant sets "isolatedMargin" too;
+ * - "quantity": every position's quantity (an isolated margin is re-derived likewise);
  * - "isolatedMargin": every position isolated with this margin;
  * - "venue": the venue (a built-in id or {"extends": ..., overrides});
  * - "balance": the account's balance;
@@ -62,6 +63,7 @@ function edited(base: JsonObject, variant: VariantInput, isolatedMargins?: reado
       if (typeof entry !== 'object' || entry === null) return entry;
       const position = { ...(entry as JsonObject) } as Record<string, unknown>;
       if (variant.leverage) position.leverage = toDecimalString(variant.leverage);
+      if (variant.quantity) position.quantity = toDecimalString(variant.quantity);
       if (variant.isolatedMargin) position.isolatedMargin = toDecimalString(variant.isolatedMargin);
       else if (isolatedMargins?.[index] !== undefined) position.isolatedMargin = isolatedMargins[index];
       return position;
@@ -79,7 +81,7 @@ function parseAccount(account: JsonObject, where: (problem: Problem) => Problem)
 function variantSnapshot(base: JsonObject, variant: VariantInput): Result<AccountSnapshot, readonly Problem[]> {
   const where = (inner: Problem): Problem => problem(variant.path, `makes the account invalid: account.${formatProblem(inner)}`);
   const first = parseAccount(edited(base, variant), where);
-  if (!first.ok || !variant.leverage || variant.isolatedMargin) return first;
+  if (!first.ok || (!variant.leverage && !variant.quantity) || variant.isolatedMargin) return first;
   const snapshot = first.value;
   const scopes = marginScopes(snapshot);
   const margins = snapshot.positions.map((position) => {
