@@ -10,10 +10,15 @@
 // with ratio = perSecondAllCores / numpyPerSecondAllCores. Set SIM_BENCH_PATHS to run fewer paths.
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-// The built simulator (npm run build): worker threads load plain JavaScript, as they do for users.
-import { buildReport, parseSnapshot } from '../dist/core/index.js';
-import { defaultWorkers, runSimulation } from '../dist/sim/run.js';
-import type { SimulationResults } from '../dist/sim/statistics.js';
+import type * as Core from '../src/core/index.js';
+import type * as Run from '../src/sim/run.js';
+import type { SimulationResults } from '../src/sim/statistics.js';
+
+// The built simulator (npm run build), so worker threads load plain JavaScript as they do for users;
+// typed by the sources it is built from.
+const DIST = new URL('../dist/', import.meta.url);
+const { buildReport, parseSnapshot } = (await import(new URL('core/index.js', DIST).href)) as typeof Core;
+const { defaultWorkers, runSimulation } = (await import(new URL('sim/run.js', DIST).href)) as typeof Run;
 import { ensureNumpy, runNumpyBaseline, type NumpyResult } from './numpy-baseline.js';
 
 const PATHS = Number(process.env.SIM_BENCH_PATHS ?? 100_000);
