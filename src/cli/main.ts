@@ -46,7 +46,7 @@ function program(): Command {
     .option('--json', 'print the results object instead of a table')
     .option('--paths <n>', 'paths to run (overrides the file)')
     .option('--seed <n>', 'the random seed (overrides the file)')
-    .option('--workers <n>', 'worker threads (default: the number of cores); results do not depend on it')
+    .option('--workers <n>', 'threads to run on (default: the number of cores, fewer for a small run); results do not depend on it')
     .action(async (file: string, options: SimulateOptions) => {
       const output = await runSimulate(file, options);
       process.stdout.write(output.stdout);

@@ -10,7 +10,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import Table from 'cli-table3';
 import { formatProblem, parsePriceFile, parseInstant } from '../core/index.js';
 import { BLOCK_PATHS } from '../sim/blocks.js';
-import { defaultWorkers, runSimulation } from '../sim/run.js';
+import { runSimulation } from '../sim/run.js';
 import type { ModelData } from '../sim/simulation.js';
 import type { SimulationResults, VariantResults } from '../sim/statistics.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from './exit-codes.js';
@@ -92,7 +92,7 @@ export async function runSimulate(source: string, options: SimulateOptions): Pro
   const progress = new Progress('simulating', total > BLOCK_PATHS ? total : 0);
   let shown = 0;
   const result = await runSimulation(input, data, {
-    workers: typeof workers === 'number' ? workers : defaultWorkers(),
+    ...(typeof workers === 'number' ? { workers } : {}),
     onProgress: (done) => { progress.tick(done - shown); shown = done; },
   });
   progress.done();

@@ -13,7 +13,7 @@ import { buildSimulation, type ModelData, type Simulation } from './simulation.j
 import { combine, type SimulationResults } from './statistics.js';
 
 export interface RunOptions {
-  /** Worker threads; default: the number of cores. */
+  /** Threads, this one included; default: the number of cores, fewer for a run too small to share. */
   readonly workers?: number;
   /** Called with the paths finished so far. */
   readonly onProgress?: (paths: number) => void;
@@ -35,6 +35,19 @@ export type WorkerMessage =
 
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
+}
+
+/**
+ * A thread takes about a tenth of a second to start and warm up, so a run gets one only for each
+ * quarter-second of work it has (about 5 ns a path-step per account): small runs stay on this
+ * thread. The results are the same either way.
+ */
+const SECONDS_PER_PATH_STEP = 5e-9;
+const SECONDS_PER_THREAD = 0.25;
+
+function worthwhileThreads(simulation: Simulation): number {
+  const seconds = simulation.paths * simulation.steps * (1 + simulation.variants.length) * SECONDS_PER_PATH_STEP;
+  return Math.max(1, Math.floor(seconds / SECONDS_PER_THREAD));
 }
 
 /** Parses and builds, or says what is wrong with the input. */
@@ -84,7 +97,8 @@ export async function runSimulation(input: unknown, data: ModelData | undefined,
   if (!prepared.ok) return err(prepared.error);
   const simulation = prepared.value;
   const total = blockCount(simulation.paths);
-  const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), total));
+  // As many threads as asked for (up to one per block); by default, the cores the work is worth.
+  const workers = Math.max(1, Math.min(options.workers ?? Math.min(defaultWorkers(), worthwhileThreads(simulation)), total));
   const everyTick = options.everyTick ?? false;
   const blocks: BlockResult[] = [];
   let done = 0;
