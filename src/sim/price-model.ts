@@ -20,7 +20,7 @@
  * - Replay: one historical path, the file's prices relative to its first, walked through each bar as
  *   `stopout replay` walks it (open, the extreme against the account, the other extreme, close).
  */
-import type { PathRandom } from './random.js';
+import { ZIGGURAT_KN, ZIGGURAT_WN, type PathRandom } from './random.js';
 
 export interface PathModel {
   /** Columns, in order. */
@@ -67,6 +67,8 @@ export interface GbmTerms {
 export class GbmModel implements PathModel {
   readonly columns: number;
   private readonly epsilon: Float64Array;
+  /** The generator's state, while the hot loop holds it in locals. */
+  private readonly state = new Int32Array(4);
 
   constructor(readonly steps: number, readonly terms: GbmTerms) {
     this.columns = terms.drift.length;
@@ -81,23 +83,68 @@ export class GbmModel implements PathModel {
     }
   }
 
-  /** One instrument: the hot loop of the simulator. */
+  /**
+   * One instrument: the hot loop of the simulator. xoshiro128** and the ziggurat's fast path
+   * (random.ts next() and normal()) run inline with the generator's state in locals; the loop
+   * breaks out for the rare cases (a ziggurat wedge or tail, a jump, a gap), which run through
+   * the generator itself. The numbers drawn are exactly those of calling normal() each step.
+   */
   private generateOne(random: PathRandom, out: Float64Array, range: Float64Array): void {
-    const { steps } = this;
+    const { steps, state } = this;
     const { jumpRate, jumpMean, jumpStdev, gapCounts, gapMean, gapStdev } = this.terms;
     const drift = this.terms.drift[0] as number;
     const diffusion = this.terms.diffusion[0] as number;
     let nextJump = jumpRate > 0 ? random.exponential() / jumpRate : Infinity;
+    random.saveState(state);
+    let s0 = state[0] as number;
+    let s1 = state[1] as number;
+    let s2 = state[2] as number;
+    let s3 = state[3] as number;
     let x = 0;
     let lo = Infinity;
     let hi = -Infinity;
-    for (let k = 0; k < steps; k++) {
-      x += drift + diffusion * random.normal();
-      if (nextJump <= k + 1) {
-        do {
-          x += jumpMean + jumpStdev * random.normal();
-          nextJump += random.exponential() / jumpRate;
-        } while (nextJump <= k + 1);
+    let k = 0;
+    while (k < steps) {
+      let rejectedValue = 0;
+      let rejectedLayer = -1;
+      let rare = false;
+      for (; k < steps; k++) {
+        const scrambled = Math.imul(s1, 5);
+        const bits = Math.imul((scrambled << 7) | (scrambled >>> 25), 9);
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        const value = bits >> 7;
+        const layer = bits & 127;
+        if (!(Math.abs(value) < (ZIGGURAT_KN[layer] as number))) {
+          rejectedValue = value;
+          rejectedLayer = layer;
+          rare = true;
+          break;
+        }
+        x += drift + diffusion * (value * (ZIGGURAT_WN[layer] as number));
+        if (nextJump <= k + 1 || (gapCounts !== null && (gapCounts[k] as number) > 0)) {
+          rare = true;
+          break;
+        }
+        out[k] = x;
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+      }
+      if (!rare) break;
+      state[0] = s0;
+      state[1] = s1;
+      state[2] = s2;
+      state[3] = s3;
+      random.loadState(state);
+      if (rejectedLayer >= 0) x += drift + diffusion * random.normalSlow(rejectedValue, rejectedLayer);
+      while (nextJump <= k + 1) {
+        x += jumpMean + jumpStdev * random.normal();
+        nextJump += random.exponential() / jumpRate;
       }
       if (gapCounts !== null) {
         for (let g = gapCounts[k] as number; g > 0; g--) x += gapMean + gapStdev * random.normal();
@@ -105,7 +152,18 @@ export class GbmModel implements PathModel {
       out[k] = x;
       if (x < lo) lo = x;
       if (x > hi) hi = x;
+      k++;
+      random.saveState(state);
+      s0 = state[0] as number;
+      s1 = state[1] as number;
+      s2 = state[2] as number;
+      s3 = state[3] as number;
     }
+    state[0] = s0;
+    state[1] = s1;
+    state[2] = s2;
+    state[3] = s3;
+    random.loadState(state);
     range[0] = lo;
     range[1] = hi;
   }

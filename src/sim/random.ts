@@ -22,6 +22,9 @@ const AREA = 9.91256303526217e-3;
 /** Layer tables: accept |value| < KN[i] at once; x = value × WN[i]; FN[i] = exp(-x_i² / 2). */
 const KN = new Float64Array(LAYERS);
 const WN = new Float64Array(LAYERS);
+/** The ziggurat's layer tables, for a kernel that inlines its fast path (price-model.ts). */
+export const ZIGGURAT_KN: Readonly<Float64Array> = KN;
+export const ZIGGURAT_WN: Readonly<Float64Array> = WN;
 const FN = new Float64Array(LAYERS);
 {
   let dn = TAIL;
@@ -69,6 +72,22 @@ export class PathRandom {
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
+  /** Copies the generator's state out, for a kernel that runs it in locals (price-model.ts). */
+  saveState(into: Int32Array): void {
+    into[0] = this.s0;
+    into[1] = this.s1;
+    into[2] = this.s2;
+    into[3] = this.s3;
+  }
+
+  /** Takes the state back from such a kernel. */
+  loadState(from: Int32Array): void {
+    this.s0 = from[0] as number;
+    this.s1 = from[1] as number;
+    this.s2 = from[2] as number;
+    this.s3 = from[3] as number;
+  }
+
   /** 32 random bits as a signed integer. */
   next(): number {
     const s1 = this.s1;
@@ -103,7 +122,8 @@ export class PathRandom {
     return this.normalSlow(value, layer);
   }
 
-  private normalSlow(startValue: number, startLayer: number): number {
+  /** The ziggurat's rare path (a wedge or the tail), from a value and layer the fast path rejected. */
+  normalSlow(startValue: number, startLayer: number): number {
     let value = startValue;
     let layer = startLayer;
     for (;;) {
