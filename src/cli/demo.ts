@@ -10,7 +10,8 @@ import Table from 'cli-table3';
 import {
   buildReport, eventToJson, parseScenario, parseSnapshot, replay, toDecimalString, type AccountReport, type Decimal,
 } from '../core/index.js';
-import { moneyText } from './money-text.js';
+import { runSimulation } from '../sim/run.js';
+import { groupDigits, moneyText } from './money-text.js';
 import { percent } from './report-table.js';
 
 export const DEMO_GAPS = ['-0.015', '-0.02'];
@@ -126,4 +127,50 @@ export function demoText(): string {
     'Try your own account: npx stopout report my-account.json --format table',
     'and make it move: npx stopout replay scenario.json --format table',
   ].join('\n');
+}
+
+/** A month of simulated prices for both accounts (stopout simulate), each with and without protection. */
+export const DEMO_SIMULATIONS = [
+  { title: '$500 at 1:75 (EURUSD)', account: DEMO_ACCOUNTS[0].snapshot, volatility: '0.08', protected: true },
+  { title: '$1,000 at 100x (GBPUSD)', account: DEMO_ACCOUNTS[1].snapshot, volatility: '0.09', protected: false },
+] as const;
+
+const DEMO_PATHS = 20_000;
+
+function demoSimulation(account: (typeof DEMO_SIMULATIONS)[number]): unknown {
+  const { shocks: _shocks, ...snapshot } = account.account;
+  const other = account.protected
+    ? { name: 'without protection', venue: 'mt5-standard' }
+    : { name: 'with protection', venue: { extends: 'mt5-standard', negativeBalanceProtection: true } };
+  return {
+    account: snapshot,
+    model: {
+      type: 'gbm', volatility: account.volatility, drift: '0', daysPerYear: '260',
+      jumps: { intensity: '6', mean: '0', stdev: '0.01' }, gaps: { every: 'weekend', stdev: '0.005' },
+    },
+    horizonDays: '30', steps: 720, paths: DEMO_PATHS, seed: 1,
+    variants: [other],
+  };
+}
+
+/** The odds: how often each account is called, stopped out, and left owing money over a month. */
+export async function demoSimulationText(): Promise<string> {
+  const lines = [
+    `What are the odds? ${groupDigits(String(DEMO_PATHS))} simulated months of each account (stopout simulate: hourly prices,`,
+    'volatility 8-9 % a year, news jumps and weekend gaps), with and without negative balance protection:',
+    '',
+  ];
+  const table = new Table({ head: ['', 'margin call', 'stopped out', 'below zero', 'client owes', 'largest debt'], style: { head: [], border: [] } });
+  for (const account of DEMO_SIMULATIONS) {
+    const run = await runSimulation(demoSimulation(account), undefined, { workers: 1 });
+    if (!run.ok) throw new Error(`demo simulation rejected: ${run.error.map((problem) => problem.message).join('; ')}`);
+    for (const variant of run.value.variants) {
+      const p = (value: string): string => `${(100 * Number(value)).toFixed(1)} %`;
+      const name = variant.name === 'base' ? (account.protected ? 'with protection' : 'without protection') : variant.name;
+      table.push([`${account.title}, ${name}`, p(variant.probabilities.marginCall), p(variant.probabilities.liquidation),
+        p(variant.probabilities.negativeBalance), p(variant.probabilities.debt), groupDigits(Number(variant.debt.max).toFixed(2))]);
+    }
+  }
+  lines.push(table.toString(), '', 'Your own odds: npx stopout simulate examples/sim/eurusd-100x.json (and the other files in examples/sim)');
+  return lines.join('\n');
 }

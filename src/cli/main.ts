@@ -5,7 +5,7 @@
  * stack).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { demoText } from './demo.js';
+import { demoSimulationText, demoText } from './demo.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK } from './exit-codes.js';
 import { runReplay } from './replay-command.js';
 import { runReport, type ReportFormat } from './report-command.js';
@@ -55,8 +55,9 @@ function program(): Command {
     });
   root.command('demo')
     .description("the seed article's two accounts side by side: who loses what, and who owes what")
-    .action(() => {
-      process.stdout.write(`${demoText()}\n`);
+    .action(async () => {
+      process.stdout.write(`${demoText()}\n\n`);
+      process.stdout.write(`${await demoSimulationText()}\n`);
     });
   return root;
 }
