@@ -399,7 +399,7 @@ describe('stopout: usage errors and demo', () => {
   test('an unknown command asked for help is still unknown (exit 2), not answered with the general help', () => {
     const run = stopout(['simulat', '--help']);
     assertUsageError(run, 'unknown command "simulat"');
-    assert.match(run.stderr, /commands: report, replay, demo/);
+    assert.match(run.stderr, /commands: report, replay, simulate, demo/);
   });
   test('demo: exit 0, and it is about negative balance protection', () => {
     const run = stopout(['demo']);
@@ -407,5 +407,12 @@ describe('stopout: usage errors and demo', () => {
     assert.equal(run.status, 0, run.stderr);
     assert.equal(run.stderr, '');
     assert.match(run.stdout, /negative balance protection/i);
+    // The odds, simulated: protection leaves the client no debt; without it some paths end in one.
+    const rows = run.stdout.split('\n').filter((line) => line.includes('protection') && line.includes('%'));
+    // Cells: account, margin call, stopped out, below zero, client owes, largest debt.
+    const owes = (label: string): number => Number.parseFloat((rows.find((line) => line.includes(label)) ?? '').split('│')[5] ?? '');
+    assert.equal(rows.length, 4, run.stdout);
+    assert.equal(owes('(EURUSD), with protection'), 0);
+    assert.ok(owes('(GBPUSD), without protection') > 0, rows.join('\n'));
   });
 });

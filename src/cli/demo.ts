@@ -138,7 +138,7 @@ export const DEMO_SIMULATIONS = [
 const DEMO_PATHS = 20_000;
 
 function demoSimulation(account: (typeof DEMO_SIMULATIONS)[number]): unknown {
-  const { shocks: _shocks, ...snapshot } = account.account;
+  const snapshot = Object.fromEntries(Object.entries(account.account).filter(([key]) => key !== 'shocks'));
   const other = account.protected
     ? { name: 'without protection', venue: 'mt5-standard' }
     : { name: 'with protection', venue: { extends: 'mt5-standard', negativeBalanceProtection: true } };
