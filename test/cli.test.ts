@@ -408,7 +408,7 @@ describe('stopout: usage errors and demo', () => {
     assert.equal(run.stderr, '');
     assert.match(run.stdout, /negative balance protection/i);
     // The odds, simulated: protection leaves the client no debt; without it some paths end in one.
-    const rows = run.stdout.split('\n').filter((line) => line.includes('protection') && line.includes('%'));
+    const rows = run.stdout.split('\n').filter((line) => line.startsWith('│') && line.includes('protection') && line.includes('%'));
     // Cells: account, margin call, stopped out, below zero, client owes, largest debt.
     const owes = (label: string): number => Number.parseFloat((rows.find((line) => line.includes(label)) ?? '').split('│')[5] ?? '');
     assert.equal(rows.length, 4, run.stdout);
