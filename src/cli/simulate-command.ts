@@ -137,6 +137,6 @@ export function resultsTable(results: SimulationResults): string {
     colAligns: ['left', ...results.variants.map(() => 'right' as const)],
   });
   for (const [label, cell] of ROWS) table.push([label, ...results.variants.map(cell)]);
-  const title = `${groupDigits(String(results.paths))} paths × ${results.steps} steps over ${results.horizonDays} days (${results.model}, seed ${results.seed}); losses are the client's, in the account currency`;
+  const title = `${groupDigits(String(results.paths))} path${results.paths === 1 ? "" : "s"} × ${results.steps} steps over ${results.horizonDays} days (${results.model}, seed ${results.seed}); losses are the client's, in the account currency`;
   return `${title}\n${table.toString()}`;
 }
