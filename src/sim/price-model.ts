@@ -249,7 +249,10 @@ export function cholesky(matrix: readonly (readonly number[])[]): Float64Array |
         factor[i * n + i] = Math.sqrt(Math.max(sum, 0));
       } else {
         const diagonal = factor[j * n + j] as number;
-        factor[i * n + j] = diagonal > 0 ? sum / diagonal : 0;
+        // A zero pivot (a perfectly correlated pair) leaves nothing for this entry to take up:
+        // the matrix is valid only if nothing is left.
+        if (diagonal > 0) factor[i * n + j] = sum / diagonal;
+        else if (Math.abs(sum) > 1e-12) return i;
       }
     }
   }

@@ -16,7 +16,7 @@
  *   exposure), "balance" and "policy".
  */
 import {
-  childPath, describe, ProblemList, readArray, readChoice, readDecimal, readObject, readString, rejectUnknownKeys,
+  childPath, describe, isObject, ProblemList, readArray, readChoice, readDecimal, readObject, readString, rejectUnknownKeys,
   type JsonObject,
 } from '../core/snapshot/input-reader.js';
 import { parseInstant, type Instant } from '../core/engine/instant.js';
@@ -190,6 +190,7 @@ function readGaps(value: unknown, path: string, problems: ProblemList): GapSched
 }
 
 function readCorrelation(value: unknown, path: string, problems: ProblemList): Correlation | undefined {
+  const before = problems.items.length;
   const object = readObject(value, path, problems);
   if (!object) return undefined;
   rejectUnknownKeys(object, ['instruments', 'matrix'], path, problems);
@@ -198,7 +199,7 @@ function readCorrelation(value: unknown, path: string, problems: ProblemList): C
   const rows = readArray(object.matrix, childPath(path, 'matrix'), problems) ?? [];
   const matrix = rows.map((row, i) => (readArray(row, childPath(childPath(path, 'matrix'), i), problems) ?? [])
     .map((entry, j) => readNumber(entry, `${childPath(childPath(path, 'matrix'), i)}[${j}]`, problems, 'any') ?? Number.NaN));
-  if (!problems.empty) return undefined;
+  if (problems.items.length > before) return undefined;
   const n = instruments.length;
   if (new Set(instruments).size !== n) return problems.add(childPath(path, 'instruments'), 'input/duplicate', 'names an instrument twice');
   if (matrix.length !== n || matrix.some((row) => row.length !== n)) {
@@ -309,11 +310,12 @@ export function parseSimulationInput(value: unknown): Result<SimulationInput, re
   const model = readModel(input.model, problems);
   const horizonDays = input.horizonDays === undefined ? undefined : readNumber(input.horizonDays, 'horizonDays', problems, 'positive');
   const steps = input.steps === undefined ? undefined : readCount(input.steps, 'steps', problems, 1, MAX_STEPS);
-  if (model?.type === 'gbm') {
+  const modelType = isObject(input.model) ? input.model.type : undefined;
+  if (modelType === 'gbm') {
     if (input.horizonDays === undefined) problems.add('horizonDays', 'input/required', 'required for a gbm model: days the paths run, as a string ("7")');
     if (input.steps === undefined) problems.add('steps', 'input/required', 'required for a gbm model: price observations per path');
   }
-  if (model?.type === 'bootstrap' && input.steps === undefined) problems.add('steps', 'input/required', 'required for a bootstrap model: returns drawn per path');
+  if (modelType === 'bootstrap' && input.steps === undefined) problems.add('steps', 'input/required', 'required for a bootstrap model: returns drawn per path');
   const paths = input.paths === undefined ? DEFAULT_PATHS : readCount(input.paths, 'paths', problems, 1, MAX_PATHS);
   const seed = input.seed === undefined ? 1 : readCount(input.seed, 'seed', problems, 0, Number.MAX_SAFE_INTEGER);
   const start = readInstant(input.start ?? DEFAULT_START, 'start', problems);
