@@ -17,9 +17,10 @@
  */
 import type { Position } from '../core/account/position.js';
 import type { EngineState, StepResult } from '../core/engine/engine-types.js';
-import { notionalAt, unrealizedPnlAt } from '../core/margin/position-measures.js';
-import { fromDecimal, multiplyRational, toDecimal } from '../core/money/rational.js';
-import { decimal, multiply, toApproximateNumber, type Decimal } from '../core/money/decimal.js';
+import { pnlDirection } from '../core/instrument/coordinate.js';
+import { toDecimal, type Rational } from '../core/money/rational.js';
+import { multiply, toApproximateNumber, type Decimal } from '../core/money/decimal.js';
+import { divideIntegers } from '../core/money/rounding.js';
 
 export interface FastSettlement {
   /** The account's balance after the close, in account units. */
@@ -36,6 +37,51 @@ export const units = (value: Decimal, decimals: number): bigint => {
   if (value.scale < decimals) return value.units * 10n ** BigInt(decimals - value.scale);
   throw new RangeError(`${value.units}e-${value.scale} has more than ${decimals} decimals`);
 };
+
+/** Integers a, b, c of a figure at t ticks: linear (a t - b) / c, inverse (a - b t) / (c t). */
+interface Terms {
+  readonly a: bigint;
+  readonly b: bigint;
+  readonly c: bigint;
+}
+
+const pow10 = (exponent: number): bigint => 10n ** BigInt(exponent);
+
+/**
+ * The P&L and the fee of closing the position at t ticks, as integer fractions in account units
+ * (10^-decimals), from position-measures.ts: P&L = direction × q × contract × (x - x_entry) with
+ * x = price (linear) or 1 / price (inverse), price = t × tick; fee = rate × q × contract × x.
+ */
+function integerTerms(position: Position, tick: Decimal, decimals: number, rate: Rational | undefined): { pnl: Terms; fee: Terms | undefined } {
+  const size = multiply(position.quantity, position.instrument.contractSize);
+  const direction = pnlDirection(position.instrument.kind, position.side);
+  const entry = position.entryPrice;
+  const unit = pow10(decimals);
+  const sizeScale = pow10(size.scale);
+  const tickScale = pow10(tick.scale);
+  const entryScale = pow10(entry.scale);
+  let pnl: Terms;
+  let fee: Terms | undefined;
+  if (position.instrument.kind === 'inverse') {
+    // x = tickScale / (t × tick units); x_entry = entryScale / entry units.
+    // P&L = d × size × (tickScale × entry - t × tick × entryScale) / (sizeScale × t × tick × entry).
+    pnl = {
+      a: direction * size.units * tickScale * entry.units * unit,
+      b: direction * size.units * tick.units * entryScale * unit,
+      c: sizeScale * tick.units * entry.units,
+    };
+    if (rate) fee = { a: rate.numerator * size.units * tickScale * unit, b: 0n, c: rate.denominator * sizeScale * tick.units };
+  } else {
+    // P&L = d × size × (t × tick × entryScale - entry × tickScale) / (sizeScale × tickScale × entryScale).
+    pnl = {
+      a: direction * size.units * tick.units * entryScale * unit,
+      b: direction * size.units * entry.units * tickScale * unit,
+      c: sizeScale * tickScale * entryScale,
+    };
+    if (rate) fee = { a: rate.numerator * size.units * tick.units * unit, b: 0n, c: rate.denominator * sizeScale * tickScale };
+  }
+  return { pnl, fee };
+}
 
 export class LiquidationTemplate {
   private readonly position: Position;
@@ -57,10 +103,12 @@ export class LiquidationTemplate {
     this.absorbs = snapshot.venue.deficit.kind !== 'client-debt';
     const partial = snapshot.venue.partialLiquidation;
     this.partialAbove = partial ? toApproximateNumber(toDecimal(partial.notionalAbove, 12, 'floor')) * (1 - 1e-9) : Infinity;
-    this.feeRate = snapshot.venue.liquidationFeeRate;
+    this.inverse = position.instrument.kind === 'inverse';
+    this.terms = integerTerms(position, tick, this.decimals, snapshot.venue.liquidationFeeRate);
   }
 
-  private readonly feeRate: EngineState['snapshot']['venue']['liquidationFeeRate'];
+  private readonly inverse: boolean;
+  private readonly terms: { readonly pnl: Terms; readonly fee: Terms | undefined };
 
   /** Whether the template settles a fill at `ticks`: not where the venue would liquidate only a part. */
   applies(ticks: number): boolean {
@@ -72,12 +120,16 @@ export class LiquidationTemplate {
   }
 
   settle(ticks: number): FastSettlement {
-    const price = fromDecimal(multiply(decimal(BigInt(ticks)), this.tick));
-    const pnl = units(toDecimal(unrealizedPnlAt(this.position, price), this.decimals, 'floor'), this.decimals);
+    const t = BigInt(ticks);
+    const { pnl: p, fee: f } = this.terms;
+    // P&L and the uncapped fee at the fill, in account units: closeAt (floor) and chargeFees (ceiling).
+    const pnl = this.inverse
+      ? divideIntegers(p.a - p.b * t, p.c * t, 'floor')
+      : divideIntegers(p.a * t - p.b, p.c, 'floor');
     const equity = this.collateral + pnl;
     let fee = 0n;
-    if (this.feeRate) {
-      const uncapped = units(toDecimal(multiplyRational(notionalAt(this.position, price), this.feeRate), this.decimals, 'ceiling'), this.decimals);
+    if (f) {
+      const uncapped = this.inverse ? divideIntegers(f.a, f.c * t, 'ceiling') : divideIntegers(f.a * t, f.c, 'ceiling');
       const room = equity > 0n ? equity : 0n;
       fee = uncapped < room ? uncapped : room;
     }

@@ -62,6 +62,12 @@ interface Fast {
   readonly venueLossUnits: bigint;
 }
 
+interface Figures {
+  readonly moneyIn: number;
+  readonly debt: number;
+  readonly venueLoss: number;
+}
+
 interface Memo {
   /** undefined: step every tick. */
   readonly band: Band | null | undefined;
@@ -130,6 +136,7 @@ export class VariantRunner {
   /** The starting prices in ticks, and the starting state's memo (every path starts there). */
   private readonly startTicks: Float64Array;
   private startMemo: Memo | undefined;
+  private readonly figures = new WeakMap<EngineState, Figures>();
   /** How paths were handled: observations the reducer stepped, liquidations the template settled. */
   readonly counters = { stepped: 0, settledFast: 0 };
   /** Whether steps are memoised: their result cannot depend on the time (no cure period, no partial-liquidation cooldown) and they repeat. */
@@ -319,18 +326,16 @@ export class VariantRunner {
       memo = this.memoFor(state, ticks);
       band = usable(memo.band, ticks);
     }
-    const finalTicks = new Float64Array(n);
-    for (let i = 0; i < n; i++) finalTicks[i] = ticksOf(this.columns[i] as PriceColumn, moves[(steps - 1) * n + i] as number);
     let worth = memo.worth.base;
     for (const term of memo.worth.terms) {
       const column = this.columns[term.column] as PriceColumn;
-      const price = (finalTicks[term.column] as number) * column.tickValue;
+      const price = ticksOf(column, moves[(steps - 1) * n + term.column] as number) * column.tickValue;
       worth += term.a * ((term.inverse ? 1 / price : price) - term.entry);
     }
-    const { totals } = state;
-    outcome.loss = toApproximateNumber(totals.deposits) - toApproximateNumber(totals.withdrawals) - worth;
-    outcome.debtAmount = state.debt ? toApproximateNumber(state.debt.outstanding) : 0;
-    outcome.venueLoss = toApproximateNumber(totals.venueLoss);
+    const figures = this.figuresOf(state);
+    outcome.loss = figures.moneyIn - worth;
+    outcome.debtAmount = figures.debt;
+    outcome.venueLoss = figures.venueLoss;
     outcome.state = state;
     return outcome;
   }
@@ -358,6 +363,21 @@ export class VariantRunner {
     if (this.transitions.size >= TRANSITION_MEMO_SIZE) this.transitions.clear();
     this.transitions.set(key, result);
     return result;
+  }
+
+  /** A state's money as the outcome counts it: deposits - withdrawals, the debt, the venue's loss (kept per state object). */
+  private figuresOf(state: EngineState): Figures {
+    let figures = this.figures.get(state);
+    if (!figures) {
+      const { totals } = state;
+      figures = {
+        moneyIn: toApproximateNumber(totals.deposits) - toApproximateNumber(totals.withdrawals),
+        debt: state.debt ? toApproximateNumber(state.debt.outstanding) : 0,
+        venueLoss: toApproximateNumber(totals.venueLoss),
+      };
+      this.figures.set(state, figures);
+    }
+    return figures;
   }
 
   /** A path ended by a whole liquidation, settled by the template: the account is flat, nothing more can happen. */

@@ -104,6 +104,8 @@ export class GbmModel implements PathModel {
     let lo = Infinity;
     let hi = -Infinity;
     let k = 0;
+    // The first step (index) with a jump or a scheduled gap: the loop leaves the fast path there.
+    let nextEvent = this.nextEvent(0, nextJump);
     while (k < steps) {
       let rejectedValue = 0;
       let rejectedLayer = -1;
@@ -127,7 +129,7 @@ export class GbmModel implements PathModel {
           break;
         }
         x += drift + diffusion * (value * (ZIGGURAT_WN[layer] as number));
-        if (nextJump <= k + 1 || (gapCounts !== null && (gapCounts[k] as number) > 0)) {
+        if (k >= nextEvent) {
           rare = true;
           break;
         }
@@ -153,6 +155,7 @@ export class GbmModel implements PathModel {
       if (x < lo) lo = x;
       if (x > hi) hi = x;
       k++;
+      nextEvent = this.nextEvent(k, nextJump);
       random.saveState(state);
       s0 = state[0] as number;
       s1 = state[1] as number;
@@ -166,6 +169,21 @@ export class GbmModel implements PathModel {
     random.loadState(state);
     range[0] = lo;
     range[1] = hi;
+  }
+
+  /** The first step index from `from` holding a jump (arrival time `nextJump`, in steps) or a gap. */
+  private nextEvent(from: number, nextJump: number): number {
+    let event = nextJump === Infinity ? Infinity : Math.max(from, Math.ceil(nextJump) - 1);
+    const { gapCounts } = this.terms;
+    if (gapCounts !== null) {
+      for (let k = from; k < event && k < this.steps; k++) {
+        if ((gapCounts[k] as number) > 0) {
+          event = k;
+          break;
+        }
+      }
+    }
+    return event;
   }
 
   private generateMany(random: PathRandom, out: Float64Array): void {
