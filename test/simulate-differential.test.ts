@@ -99,6 +99,44 @@ const CASES: readonly Case[] = [
     },
     model: { ...volatile, volatility: { BTCUSDT: '0.9', ETHUSDT: '1.2' }, correlation: { instruments: ['BTCUSDT', 'ETHUSDT'], matrix: [['1', '0.8'], ['0.8', '1']] } },
   },
+  {
+    name: 'mt5-standard on two pairs: calls issued and cleared on the separable screen, wait and add funds',
+    account: {
+      venue: 'mt5-standard', account: { currency: 'USD', balance: '1500' },
+      positions: [
+        { id: 'eu', instrument: 'EURUSD', side: 'long', quantity: '60000', entryPrice: '1.08', leverage: '100' },
+        { id: 'gu', instrument: 'GBPUSD', side: 'short', quantity: '40000', entryPrice: '1.27', leverage: '100' },
+      ],
+      marks: { EURUSD: '1.08', GBPUSD: '1.27' },
+    },
+    model: { ...fx, volatility: { EURUSD: '0.09', GBPUSD: '0.1' }, correlation: { instruments: ['EURUSD', 'GBPUSD'], matrix: [['1', '-0.5'], ['-0.5', '1']] } },
+    variants: [{ name: 'add funds', policy: { onMarginCall: 'add-funds', amount: '300', times: 3 } }, { name: 'NBP', venue: { extends: 'mt5-standard', negativeBalanceProtection: true } }],
+  },
+  {
+    name: 'an isolated position on one instrument and a cross position on another',
+    account: {
+      venue: 'binance-usdm', account: { currency: 'USDT', balance: '4000' },
+      positions: [
+        { id: 'b', instrument: 'BTCUSDT', side: 'short', quantity: '0.5', entryPrice: '60000', leverage: '20', isolatedMargin: '1500' },
+        { id: 'e', instrument: 'ETHUSDT', side: 'long', quantity: '6', entryPrice: '3000', leverage: '20' },
+      ],
+      marks: { BTCUSDT: '60000', ETHUSDT: '3000' },
+    },
+    model: { ...volatile, volatility: { BTCUSDT: '0.8', ETHUSDT: '1.1' } },
+  },
+  {
+    name: 'us-reg-t: two margined stocks, a call with its cure period',
+    account: {
+      venue: 'us-reg-t', account: { currency: 'USD', balance: '-6000' },
+      positions: [
+        { id: 'aapl', instrument: 'AAPL', side: 'long', quantity: '100', entryPrice: '60', leverage: '2' },
+        { id: 'msft', instrument: 'MSFT', side: 'long', quantity: '15', entryPrice: '400', leverage: '2' },
+      ],
+      marks: { AAPL: '60', MSFT: '400' },
+    },
+    model: { type: 'gbm', volatility: '0.9', drift: '-1', daysPerYear: '252', gaps: { every: 'day', stdev: '0.02' } },
+    horizonDays: '20', steps: 40,
+  },
 ];
 
 function input(spec: Case, seed: number): Record<string, unknown> {

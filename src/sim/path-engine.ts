@@ -25,6 +25,7 @@ import { costBasis } from '../core/margin/position-measures.js';
 import { sumRational } from '../core/money/rational.js';
 import { exactDecimal } from '../core/engine/fills.js';
 import { LiquidationTemplate, units } from './fast-liquidation.js';
+import { SeparableTables, type SeparableScreen } from './separable-screen.js';
 import type { Policy } from './sim-input.js';
 
 /** An instrument the paths move: its symbol, tick, and starting mark in ticks. */
@@ -57,9 +58,6 @@ interface Fast {
   /** Long: liquidated at ticks <= this; short: at ticks >= this. */
   readonly threshold: number;
   readonly long: boolean;
-  /** Deposits - withdrawals as the outcome counts them, and the venue's loss so far in account units. */
-  readonly moneyIn: number;
-  readonly venueLossUnits: bigint;
 }
 
 interface Figures {
@@ -69,8 +67,10 @@ interface Figures {
 }
 
 interface Memo {
-  /** undefined: step every tick. */
+  /** undefined: no band (several instruments, or both sides of one): the screen, or every tick. */
   readonly band: Band | null | undefined;
+  /** Accounts on several instruments: the separable screen (separable-screen.ts), when it applies. */
+  readonly screen: SeparableScreen | undefined;
   readonly fast: Fast | undefined;
   readonly worth: Worth;
   /** The earliest cure deadline of an open call (ms), or Infinity. */
@@ -117,6 +117,12 @@ function stateKey(state: EngineState): string {
   return `${snapshot.balance.units}e${snapshot.balance.scale}|${positions.join(',')}|${orders.join(',')}|${calls.join(',')}|${state.debt?.status ?? ''}`;
 }
 
+/** The positions alone: what the separable screen's tables depend on. */
+function positionsKey(state: EngineState): string {
+  return state.snapshot.positions.map((position) =>
+    `${position.id}:${position.instrument.symbol}:${position.side}:${text(position.quantity)}:${text(position.entryPrice)}:${text(position.leverage)}:${text(position.isolatedMargin)}`).join(',');
+}
+
 /** Everything step() reads but the marks and the time: two states with this key step alike. */
 function fullKey(state: EngineState): string {
   const totals = Object.values(state.totals).map(text).join(',');
@@ -137,6 +143,8 @@ export class VariantRunner {
   private readonly startTicks: Float64Array;
   private startMemo: Memo | undefined;
   private readonly figures = new WeakMap<EngineState, Figures>();
+  /** Separable-screen tables per set of positions (null: the screen does not apply). */
+  private readonly tables = new Map<string, SeparableTables | null>();
   /** How paths were handled: observations the reducer stepped, liquidations the template settled. */
   readonly counters = { stepped: 0, settledFast: 0 };
   /** Whether steps are memoised: their result cannot depend on the time (no cure period, no partial-liquidation cooldown) and they repeat. */
@@ -168,7 +176,10 @@ export class VariantRunner {
     let memo = this.memo.get(key);
     if (!memo) {
       const band = this.findBand(state, ticks);
-      memo = { band, fast: band ? this.fastFor(state, band) : undefined, worth: this.worthOf(state), deadlineMs: deadlineOf(state) };
+      memo = {
+        band, fast: band ? this.fastFor(state, band) : undefined, screen: band === undefined ? this.screenFor(state) : undefined,
+        worth: this.worthOf(state), deadlineMs: deadlineOf(state),
+      };
       this.memo.set(key, memo);
     }
     return memo;
@@ -217,6 +228,17 @@ export class VariantRunner {
     };
   }
 
+  /** The separable screen for a state on several instruments, its tables shared by every state with the same positions. */
+  private screenFor(state: EngineState): SeparableScreen | undefined {
+    const key = positionsKey(state);
+    let tables = this.tables.get(key);
+    if (tables === undefined) {
+      tables = SeparableTables.build(state, this.columns, this.startTicks) ?? null;
+      this.tables.set(key, tables);
+    }
+    return tables?.screen(state);
+  }
+
   /**
    * The fast settlement from this state, when it has one position liquidated whole (no orders, no
    * cure period, no debt yet, the engine's default market), its threshold found by asking the
@@ -249,12 +271,7 @@ export class VariantRunner {
       if (candidate < 1 || candidate > MAX_TICKS || !template.applies(candidate)) continue;
       if (!template.agreesWith(candidate, state, stepAt(candidate))) return undefined;
     }
-    const { totals } = state;
-    return {
-      template, column, threshold, long,
-      moneyIn: toApproximateNumber(totals.deposits) - toApproximateNumber(totals.withdrawals),
-      venueLossUnits: units(totals.venueLoss, state.snapshot.currencyDecimals),
-    };
+    return { template, column, threshold, long };
   }
 
   /**
@@ -274,8 +291,9 @@ export class VariantRunner {
     let memo = this.startMemo;
     let band = usable(memo.band, ticks);
     // The whole path inside the starting band (the common case): nothing happens on it.
-    const untouched = !everyTick && band && memo.deadlineMs === Infinity
-      && (range[2 * band.column] as number) >= band.xlo && (range[2 * band.column + 1] as number) <= band.xhi;
+    const untouched = !everyTick && memo.deadlineMs === Infinity && (band
+      ? (range[2 * band.column] as number) >= band.xlo && (range[2 * band.column + 1] as number) <= band.xhi
+      : band === undefined && memo.screen !== undefined && memo.screen.quietAcross(range));
     for (let k = untouched ? steps + 1 : 1; k <= steps; k++) {
       if (!everyTick && band && memo.deadlineMs === Infinity) {
         // The hot loop: observations inside the band's float bounds cannot change anything.
@@ -289,6 +307,7 @@ export class VariantRunner {
       }
       const offset = (k - 1) * n;
       const time = this.times[k];
+      if (!everyTick && band === undefined && memo.screen && (time === undefined || time.ms < memo.deadlineMs) && memo.screen.quiet(moves, offset)) continue;
       if (!everyTick && band !== undefined && (time === undefined || time.ms < memo.deadlineMs)) {
         if (band === null) break;
         const x = moves[offset + band.column] as number;
@@ -391,9 +410,11 @@ export class VariantRunner {
     if (fast.template.issuesCall) outcome.marginCall = true;
     if (settled.absorbed > 0n || settled.balance < 0n) outcome.negativeBalance = true;
     if (settled.debt > 0n) outcome.debt = true;
-    outcome.loss = fast.moneyIn - amount(settled.balance);
+    // The state's own totals: states alike for the memo may differ in what the venue absorbed before.
+    outcome.loss = this.figuresOf(state).moneyIn - amount(settled.balance);
     outcome.debtAmount = amount(settled.debt);
-    outcome.venueLoss = amount(fast.venueLossUnits + settled.absorbed);
+    outcome.venueLoss = settled.absorbed === 0n ? this.figuresOf(state).venueLoss
+      : amount(units(state.totals.venueLoss, decimals) + settled.absorbed);
     outcome.state = state;
     return outcome;
   }

@@ -1,0 +1,177 @@
+/**
+ * The fast path for an account on several instruments: a float screen that says "look here", with
+ * the reducer deciding (DESIGN.md: screening indexes in the hot path, the exact check before any
+ * event).
+ *
+ * A margin scope's slacks S_l = equity - Rl and S_c = equity - Rc are separable by instrument: the
+ * equity is the collateral plus each position's P&L, and the requirements are sums over positions
+ * (or over exposures, which never span two instruments) of a function of that instrument's price
+ * (../core/margin/margin-scope.ts). So, with every other price held,
+ *
+ *   S(p) = S(p_ref) + Σ_i T_i(p_i),   T_i(p_i) = S(p_ref with p_i) - S(p_ref)
+ *
+ * and T_i is monotone in p_i when every position on instrument i has the same side (P&L moves by
+ * the quantity, a requirement by a rate below one of it). T_i is tabulated exactly (valueScope) on a
+ * log-price grid, once per set of positions; a price between grid points is bounded by the
+ * neighbouring points. The reducer is skipped only where every scope's bounds keep it clear of
+ * liquidation and of a change in its margin call, with room for the float error.
+ */
+import type { AccountSnapshot, PriceMap } from '../core/account/account-snapshot.js';
+import type { EngineState } from '../core/engine/engine-types.js';
+import { marginScopes, type MarginScope } from '../core/margin/margin-scope.js';
+import { valueScope } from '../core/margin/scope-valuation.js';
+import { decimal, multiply } from '../core/money/decimal.js';
+import { fromDecimal, subtractRational, type Rational } from '../core/money/rational.js';
+import type { PriceColumn } from './path-engine.js';
+
+/** Grid: log moves from the start price in [-SPAN, SPAN], every STEP. */
+const SPAN = 1.5;
+const STEP = 0.004;
+const POINTS = Math.round((2 * SPAN) / STEP) + 1;
+/** Relative room for the float error of converting and summing the exact figures. */
+const RELATIVE_ROOM = 1e-9;
+
+const toNumber = (value: Rational): number => Number(value.numerator) / Number(value.denominator);
+
+/** One scope's bounds: per instrument it trades, lower bounds of T_l and T_c and upper bounds of T_c per grid cell. */
+interface ScopeTables {
+  readonly id: string;
+  readonly columns: readonly number[];
+  readonly lowerL: readonly Float64Array[];
+  readonly lowerC: readonly Float64Array[];
+  readonly upperC: readonly Float64Array[];
+  /** The largest |T| over the grid, for the float room. */
+  readonly scale: number;
+}
+
+/** The tables of one set of positions: shared by every state that holds them. */
+export class SeparableTables {
+  private constructor(readonly scopes: readonly ScopeTables[], readonly reference: PriceMap) {}
+
+  /**
+   * Tables for the state's positions, or undefined when the screen does not apply: an instrument
+   * held on both sides (not monotone), or trigger orders (the reducer watches those every tick).
+   */
+  static build(state: EngineState, columns: readonly PriceColumn[], referenceTicks: ArrayLike<number>): SeparableTables | undefined {
+    const { snapshot } = state;
+    if (snapshot.positions.length === 0 || state.orders.size > 0) return undefined;
+    const sides = new Map<string, string>();
+    for (const position of snapshot.positions) {
+      const side = sides.get(position.instrument.symbol);
+      if (side !== undefined && side !== position.side) return undefined;
+      sides.set(position.instrument.symbol, position.side);
+    }
+    const priceAt = (column: PriceColumn, ticks: number): Rational => fromDecimal(multiply(decimal(BigInt(ticks)), column.tick));
+    const reference: PriceMap = new Map(columns.map((column, index) => [column.symbol, priceAt(column, referenceTicks[index] as number)]));
+    const scopes = marginScopes(snapshot).filter((scope) => scope.positions.length > 0).map((scope): ScopeTables => {
+      const base = slacks(snapshot, scope, reference);
+      const held = columns.flatMap((column, index) => (scope.positions.some((position) => position.instrument.symbol === column.symbol) ? [index] : []));
+      let scale = Math.abs(toNumber(base.l)) + Math.abs(toNumber(base.c));
+      const tables = held.map((index) => {
+        const column = columns[index] as PriceColumn;
+        const l = new Float64Array(POINTS);
+        const c = new Float64Array(POINTS);
+        for (let j = 0; j < POINTS; j++) {
+          const ticks = Math.max(1, Math.round(column.startTicks * Math.exp(-SPAN + j * STEP)));
+          const at = slacks(snapshot, scope, new Map(reference).set(column.symbol, priceAt(column, ticks)));
+          l[j] = toNumber(subtractRational(at.l, base.l));
+          c[j] = toNumber(subtractRational(at.c, base.c));
+          scale = Math.max(scale, Math.abs(l[j] as number), Math.abs(c[j] as number));
+        }
+        // A price in cell j (x in [x_j, x_j+1)) rounds to a tick between the points' ticks; one cell
+        // more on each side covers the float error of finding the cell.
+        const bound = (values: Float64Array, pick: (a: number, b: number) => number): Float64Array =>
+          Float64Array.from({ length: POINTS }, (_, j) => pick(values[Math.max(0, j - 1)] as number, values[Math.min(POINTS - 1, j + 2)] as number));
+        return { lowerL: bound(l, Math.min), lowerC: bound(c, Math.min), upperC: bound(c, Math.max) };
+      });
+      return {
+        id: scope.id, columns: held, scale,
+        lowerL: tables.map((table) => table.lowerL), lowerC: tables.map((table) => table.lowerC), upperC: tables.map((table) => table.upperC),
+      };
+    });
+    return new SeparableTables(scopes, reference);
+  }
+
+  /** The screen for one state holding these positions: each scope's slacks at the reference prices. */
+  screen(state: EngineState): SeparableScreen {
+    const { snapshot } = state;
+    const byId = new Map(marginScopes(snapshot).map((scope) => [scope.id, scope]));
+    const bases = this.scopes.map((tables) => {
+      const scope = byId.get(tables.id);
+      const base = scope ? slacks(snapshot, scope, this.reference) : undefined;
+      const l = base ? toNumber(base.l) : Number.NaN;
+      const c = base ? toNumber(base.c) : Number.NaN;
+      return { l, c, room: RELATIVE_ROOM * (tables.scale + Math.abs(l) + Math.abs(c)) + 1e-12, called: state.marginCalls.has(tables.id) };
+    });
+    return new SeparableScreen(this.scopes, bases);
+  }
+}
+
+function slacks(snapshot: AccountSnapshot, scope: MarginScope, prices: PriceMap): { l: Rational; c: Rational } {
+  const { exact } = valueScope(snapshot.venue, scope, prices, snapshot.currencyDecimals);
+  return { l: subtractRational(exact.equity, exact.liquidation), c: subtractRational(exact.equity, exact.marginCall) };
+}
+
+interface Base {
+  readonly l: number;
+  readonly c: number;
+  readonly room: number;
+  readonly called: boolean;
+}
+
+const cellOf = (x: number): number => Math.floor((x + SPAN) / STEP);
+
+export class SeparableScreen {
+  constructor(private readonly scopes: readonly ScopeTables[], private readonly bases: readonly Base[]) {}
+
+  /**
+   * Whether a mark at these log moves (from the start prices, one per column, at moves[offset + i])
+   * provably leaves the state as it is: no scope near liquidation, none near issuing or clearing a call.
+   */
+  quiet(moves: Float64Array, offset: number): boolean {
+    for (let s = 0; s < this.scopes.length; s++) {
+      const tables = this.scopes[s] as ScopeTables;
+      const base = this.bases[s] as Base;
+      let l = base.l;
+      let lowC = base.c;
+      let highC = base.c;
+      for (let k = 0; k < tables.columns.length; k++) {
+        const j = cellOf(moves[offset + (tables.columns[k] as number)] as number);
+        if (!(j >= 1 && j < POINTS - 2)) return false;
+        l += (tables.lowerL[k] as Float64Array)[j] as number;
+        lowC += (tables.lowerC[k] as Float64Array)[j] as number;
+        highC += (tables.upperC[k] as Float64Array)[j] as number;
+      }
+      if (!(l > base.room)) return false;
+      if (base.called ? !(highC < -base.room) : !(lowC > base.room)) return false;
+    }
+    return true;
+  }
+
+  /** Whether every price the path visits (each column within its [min, max] of x) is quiet. */
+  quietAcross(range: Float64Array): boolean {
+    for (let s = 0; s < this.scopes.length; s++) {
+      const tables = this.scopes[s] as ScopeTables;
+      const base = this.bases[s] as Base;
+      let l = base.l;
+      let lowC = base.c;
+      let highC = base.c;
+      for (let k = 0; k < tables.columns.length; k++) {
+        const column = tables.columns[k] as number;
+        const low = cellOf(range[2 * column] as number);
+        const high = cellOf(range[2 * column + 1] as number);
+        if (!(low >= 1 && high < POINTS - 2)) return false;
+        // Monotone in the price: the extremes of a range of cells are at its ends.
+        const lowerL = tables.lowerL[k] as Float64Array;
+        const lowerC = tables.lowerC[k] as Float64Array;
+        const upperC = tables.upperC[k] as Float64Array;
+        l += Math.min(lowerL[low] as number, lowerL[high] as number);
+        lowC += Math.min(lowerC[low] as number, lowerC[high] as number);
+        highC += Math.max(upperC[low] as number, upperC[high] as number);
+      }
+      if (!(l > base.room)) return false;
+      if (base.called ? !(highC < -base.room) : !(lowC > base.room)) return false;
+    }
+    return true;
+  }
+}
