@@ -5,13 +5,13 @@
  * working directory), or --prices PATH.
  */
 import { createHash } from 'node:crypto';
-import { access, readFile, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import {
-  eventToJson, formatProblem, parsePriceFile, parseScenario, replay, stateToJson, summarize,
+  eventToJson, formatProblem, parseScenario, replay, stateToJson, summarize,
   type Bar, type EngineEvent, type EngineState, type Scenario,
 } from '../core/index.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from './exit-codes.js';
+import { locateBeside, readPriceBars } from './price-input.js';
 import { Progress } from './progress.js';
 import { readJsonInput } from './read-input.js';
 import type { CommandOutput } from './report-command.js';
@@ -32,39 +32,8 @@ async function loadBars(scenario: Scenario, source: string, override?: string): 
   const feed = scenario.prices;
   if (!feed && !override) return { bars: [] };
   if (!feed) return { error: '--prices: the scenario has no "prices" block naming the instrument the file prices' };
-  const path = override ?? await locate(feed.file, source);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : (error as Error).message;
-    return { error: `${override ? '--prices' : 'prices.file'}: cannot read ${path}: ${reason}` };
-  }
-  const parsed = parsePriceFile(text, { ...(feed.from ? { fromMs: feed.from.ms } : {}), ...(feed.to ? { toMs: feed.to.ms } : {}) });
-  if (!parsed.ok) return { error: parsed.error.map((problem) => `${path}: ${formatProblem(problem)}`).join('\n') };
-  return { bars: parsed.value };
-}
-
-/**
- * A scenario's price file: relative to the scenario file, or, when it is not there, to the working
- * directory (a scenario written to a temporary file may name a file from where the command runs).
- */
-async function locate(file: string, source: string): Promise<string> {
-  const besideScenario = resolve(source === '-' ? process.cwd() : dirname(source), file);
-  if (isAbsolute(file) || source === '-') return besideScenario;
-  try {
-    await access(besideScenario);
-    return besideScenario;
-  } catch {
-    const fromHere = resolve(process.cwd(), file);
-    try {
-      await access(fromHere);
-      return fromHere;
-    } catch {
-      return besideScenario;
-    }
-  }
+  const path = override ?? await locateBeside(feed.file, source);
+  return readPriceBars(path, override ? '--prices' : 'prices.file', { ...(feed.from ? { fromMs: feed.from.ms } : {}), ...(feed.to ? { toMs: feed.to.ms } : {}) });
 }
 
 export function stateHash(state: EngineState, scenario: Scenario): string {

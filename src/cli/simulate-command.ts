@@ -5,16 +5,15 @@
  * A bootstrap or replay model's file is read relative to the simulation file (or, failing that, to
  * the working directory), as `replay` reads its price file.
  */
-import { access, readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
 import Table from 'cli-table3';
-import { formatProblem, parsePriceFile, parseInstant } from '../core/index.js';
+import { formatProblem, parseInstant } from '../core/index.js';
 import { BLOCK_PATHS } from '../sim/blocks.js';
 import { runSimulation } from '../sim/run.js';
 import type { ModelData } from '../sim/simulation.js';
 import type { SimulationResults, VariantResults } from '../sim/statistics.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from './exit-codes.js';
 import { groupDigits } from './money-text.js';
+import { locateBeside, readPriceBars } from './price-input.js';
 import { Progress } from './progress.js';
 import { COMPACT, PLAIN } from './replay-table.js';
 import { readJsonInput } from './read-input.js';
@@ -36,41 +35,16 @@ function wholeNumber(option: string, text: string | undefined, minimum: number, 
   return value;
 }
 
-async function locate(file: string, source: string): Promise<string> {
-  const beside = resolve(source === '-' ? process.cwd() : dirname(source), file);
-  if (isAbsolute(file) || source === '-') return beside;
-  try {
-    await access(beside);
-    return beside;
-  } catch {
-    const here = resolve(process.cwd(), file);
-    try {
-      await access(here);
-      return here;
-    } catch {
-      return beside;
-    }
-  }
-}
-
 /** The bars of a bootstrap or replay model's file, or the one-line reason they cannot be read. */
 async function modelData(input: unknown, source: string): Promise<ModelData | undefined | string> {
   const model = (input as { model?: { type?: unknown; file?: unknown; from?: unknown; to?: unknown } } | null)?.model;
   if (!model || (model.type !== 'bootstrap' && model.type !== 'replay') || typeof model.file !== 'string' || model.file === '') return undefined;
-  const path = await locate(model.file, source);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : (error as Error).message;
-    return `model.file: cannot read ${path}: ${reason}`;
-  }
+  const path = await locateBeside(model.file, source);
   const from = typeof model.from === 'string' ? parseInstant(model.from) : undefined;
   const to = typeof model.to === 'string' ? parseInstant(model.to) : undefined;
-  const parsed = parsePriceFile(text, { ...(from ? { fromMs: from.ms } : {}), ...(to ? { toMs: to.ms } : {}) });
-  if (!parsed.ok) return parsed.error.map((problem) => `model.file: ${path}: ${formatProblem(problem)}`).join('\n');
-  return { bars: parsed.value };
+  const read = await readPriceBars(path, 'model.file', { ...(from ? { fromMs: from.ms } : {}), ...(to ? { toMs: to.ms } : {}) });
+  if ('error' in read) return read.error.startsWith('model.file: ') ? read.error : read.error.split('\n').map((line) => `model.file: ${line}`).join('\n');
+  return { bars: read.bars };
 }
 
 export async function runSimulate(source: string, options: SimulateOptions): Promise<CommandOutput> {

@@ -142,8 +142,7 @@ export class SeparableScreen {
         lowC += (tables.lowerC[k] as Float64Array)[j] as number;
         highC += (tables.upperC[k] as Float64Array)[j] as number;
       }
-      if (!(l > base.room)) return false;
-      if (base.called ? !(highC < -base.room) : !(lowC > base.room)) return false;
+      if (!clear(base, l, lowC, highC)) return false;
     }
     return true;
   }
@@ -169,9 +168,13 @@ export class SeparableScreen {
         lowC += Math.min(lowerC[low] as number, lowerC[high] as number);
         highC += Math.max(upperC[low] as number, upperC[high] as number);
       }
-      if (!(l > base.room)) return false;
-      if (base.called ? !(highC < -base.room) : !(lowC > base.room)) return false;
+      if (!clear(base, l, lowC, highC)) return false;
     }
     return true;
   }
+}
+
+/** Bounds on a scope's slacks that keep it clear of liquidation and of issuing or clearing its call. */
+function clear(base: Base, l: number, lowC: number, highC: number): boolean {
+  return l > base.room && (base.called ? highC < -base.room : lowC > base.room);
 }
