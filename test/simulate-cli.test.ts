@@ -574,4 +574,9 @@ describe('stopout simulate: bad input exits 2 and names the field', () => {
   test('an unknown top-level field', () => {
     assertRejected(simulateFile({ ...VALID, pathz: 10 }), [['pathz: ', 'unknown field', 'paths']]);
   });
+
+  test('problems with the account are named with the others, not only once those are fixed', () => {
+    assertRejected(simulateFile({ ...VALID, paths: 0, account: { ...(VALID.account as object), positions: [{ id: 'b', instrument: 'BTCUSDT', side: 'sideways', quantity: '1', entryPrice: '40000' }] } }),
+      [['paths: ', 'the number 0'], ['account.positions[0].side: ', '"sideways"']]);
+  });
 });

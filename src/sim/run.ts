@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { err, ok, type Problem, type Result } from '../core/result.js';
+import { parseSnapshot } from '../core/snapshot/parse-snapshot.js';
 import { blockCount, runBlock, type BlockResult } from './blocks.js';
 import { parseSimulationInput } from './sim-input.js';
 import { buildSimulation, type ModelData, type Simulation } from './simulation.js';
@@ -53,7 +54,13 @@ function worthwhileThreads(simulation: Simulation): number {
 /** Parses and builds, or says what is wrong with the input. */
 export function prepare(input: unknown, data?: ModelData): Result<Simulation, readonly Problem[]> {
   const parsed = parseSimulationInput(input);
-  if (!parsed.ok) return parsed;
+  if (!parsed.ok) {
+    // Say what is wrong with the account too, not only after the rest is fixed.
+    const account = typeof input === 'object' && input !== null ? (input as { account?: unknown }).account : undefined;
+    const snapshot = typeof account === 'object' && account !== null && !Array.isArray(account) ? parseSnapshot(account) : undefined;
+    const more = snapshot && !snapshot.ok ? snapshot.error.map((problem) => ({ ...problem, path: problem.path ? `account.${problem.path}` : 'account' })) : [];
+    return err([...parsed.error, ...more]);
+  }
   return buildSimulation(parsed.value, data);
 }
 
