@@ -1,63 +1,36 @@
 /**
  * One variant's account walked along simulated paths by the engine's own reducer (../core/engine
- * step.ts), fast: the reducer is called only on the ticks where it can do something.
+ * step.ts), fast: the reducer is called only on the observations where it can do something.
  *
- * A tick is a price per instrument, in whole ticks of the instrument's tick size (8 decimals where
- * it has none): tick_i = max(1, round(start_i × exp(x_i))), start_i the mark in ticks and x_i the
- * path's log move. For an account whose positions all sit on one instrument on one side, the
- * scope's status is monotone in that price, so the prices at which the reducer does nothing form one
- * band of ticks around the last one it saw: below it a margin call, a stop or a liquidation; above
- * it a call cleared or a take-profit. The band is found by asking the reducer itself (a mark at a
- * probe price, on a copy of the state, emits no event: bisection), once per distinct state (a memo),
- * and held as two log-price bounds widened by 10^-9 so a float comparison can only say "look here":
- * every tick outside them is rounded exactly, and the reducer decides. Accounts on several
- * instruments or on both sides of one are stepped on every tick. A margin call with a cure deadline
- * (Reg T) ends the band at the deadline.
+ * Per distinct account state (a memo): an account on one instrument and one side gets a band of
+ * prices on which a mark changes nothing (bands.ts), and, when its only position would be
+ * liquidated whole, a template that settles that liquidation by the engine's formulas
+ * (fast-liquidation.ts); an account on several instruments gets the separable screen
+ * (separable-screen.ts); anything else is stepped on every observation. A margin call with a cure
+ * deadline (Reg T) ends the quiet stretch at the deadline. Marks the reducer does see are memoised
+ * where their result cannot depend on the time.
  *
- * `everyTick` turns the bands off: the reference the fast path is differentially tested against.
+ * `everyTick` turns all of this off: the reference the fast path is differentially tested against.
  */
 import { step } from '../core/engine/step.js';
-import type { Command, EngineEvent, EngineState, StepResult } from '../core/engine/engine-types.js';
-import { instantOf, type Instant } from '../core/engine/instant.js';
-import { decimal, multiply, toApproximateNumber, type Decimal } from '../core/money/decimal.js';
-import { asAmount, asPrice, type InstrumentId, type Price } from '../core/money/units.js';
+import type { EngineEvent, EngineState, StepResult } from '../core/engine/engine-types.js';
+import type { Instant } from '../core/engine/instant.js';
+import { decimal, toApproximateNumber } from '../core/money/decimal.js';
+import { asAmount } from '../core/money/units.js';
 import { costBasis } from '../core/margin/position-measures.js';
 import { sumRational } from '../core/money/rational.js';
 import { exactDecimal } from '../core/engine/fills.js';
-import { LiquidationTemplate, units } from './fast-liquidation.js';
+import { findBand, findFast, usable, type Band, type Fast } from './bands.js';
+import { units } from './fast-liquidation.js';
 import { SeparableTables, type SeparableScreen } from './separable-screen.js';
 import type { Policy } from './sim-input.js';
-
-/** An instrument the paths move: its symbol, tick, and starting mark in ticks. */
-export interface PriceColumn {
-  readonly symbol: InstrumentId;
-  readonly tick: Decimal;
-  readonly tickValue: number;
-  readonly startTicks: number;
-}
-
-/** Where the reducer provably does nothing: ticks lo..hi (one instrument), until an observation. */
-interface Band {
-  readonly column: number;
-  readonly lo: number;
-  readonly hi: number;
-  readonly xlo: number;
-  readonly xhi: number;
-}
+import { fullKey, positionsKey, stateKey } from './state-keys.js';
+import { markCommand, ticksOf, type PriceColumn } from './ticks.js';
 
 /** The account's worth at the horizon in floats: base + Σ a × (coordinate(price) - coordinate(entry)). */
 interface Worth {
   readonly base: number;
   readonly terms: readonly { readonly column: number; readonly a: number; readonly entry: number; readonly inverse: boolean }[];
-}
-
-/** The fast settlement of a whole liquidation from this state, and where it starts (fast-liquidation.ts). */
-interface Fast {
-  readonly template: LiquidationTemplate;
-  readonly column: number;
-  /** Long: liquidated at ticks <= this; short: at ticks >= this. */
-  readonly threshold: number;
-  readonly long: boolean;
 }
 
 interface Figures {
@@ -90,43 +63,9 @@ export interface PathOutcome {
   debtAmount: number;
   venueLoss: number;
   fundsAdded: number;
+  /** Deposits made in answer to margin calls. */
+  deposits: number;
   state: EngineState;
-}
-
-const SLACK = 1e-9;
-const MAX_TICKS = 2 ** 52;
-
-export function ticksOf(column: PriceColumn, x: number): number {
-  const ticks = Math.round(column.startTicks * Math.exp(x));
-  return ticks < 1 ? 1 : ticks > MAX_TICKS ? MAX_TICKS : ticks;
-}
-
-export function priceOfTicks(column: PriceColumn, ticks: number): Price {
-  return asPrice(multiply(decimal(BigInt(ticks)), column.tick));
-}
-
-const text = (value: Decimal | undefined | null): string => (value ? `${value.units}e${value.scale}` : '-');
-
-/** What decides whether a mark changes the state: the money, positions, orders and calls. */
-function stateKey(state: EngineState): string {
-  const { snapshot } = state;
-  const positions = snapshot.positions.map((position) =>
-    `${position.id}:${position.side}:${text(position.quantity)}:${text(position.entryPrice)}:${text(position.leverage)}:${text(position.isolatedMargin)}`);
-  const orders = [...state.orders].map(([id, order]) => `${id}:${order.stopLoss?.units ?? ''}e${order.stopLoss?.scale ?? ''}:${order.takeProfit?.units ?? ''}e${order.takeProfit?.scale ?? ''}`);
-  const calls = [...state.marginCalls].map(([scope, call]) => `${scope}:${call.deadlineMs ?? ''}`);
-  return `${snapshot.balance.units}e${snapshot.balance.scale}|${positions.join(',')}|${orders.join(',')}|${calls.join(',')}|${state.debt?.status ?? ''}`;
-}
-
-/** The positions alone: what the separable screen's tables depend on. */
-function positionsKey(state: EngineState): string {
-  return state.snapshot.positions.map((position) =>
-    `${position.id}:${position.instrument.symbol}:${position.side}:${text(position.quantity)}:${text(position.entryPrice)}:${text(position.leverage)}:${text(position.isolatedMargin)}`).join(',');
-}
-
-/** Everything step() reads but the marks and the time: two states with this key step alike. */
-function fullKey(state: EngineState): string {
-  const totals = Object.values(state.totals).map(text).join(',');
-  return `${stateKey(state)}|${totals}|${text(state.debt?.outstanding)}|${text(state.market.insuranceFund)}|${state.market.counterparties.length}`;
 }
 
 /** Distinct (state, prices) steps kept per variant; the memo is emptied when it is full. */
@@ -166,18 +105,13 @@ export class VariantRunner {
     this.remember = venue.cureDays === 0 && venue.partialLiquidation === undefined;
   }
 
-  private markCommand(ticks: ArrayLike<number>, time: Instant | undefined): Command {
-    const prices = new Map<InstrumentId, Price>(this.columns.map((column, index) => [column.symbol, priceOfTicks(column, ticks[index] as number)]));
-    return time ? { type: 'mark', time, prices } : { type: 'mark', prices };
-  }
-
   private memoFor(state: EngineState, ticks: ArrayLike<number>): Memo {
     const key = stateKey(state);
     let memo = this.memo.get(key);
     if (!memo) {
-      const band = this.findBand(state, ticks);
+      const band = findBand(state, this.columns, ticks);
       memo = {
-        band, fast: band ? this.fastFor(state, band) : undefined, screen: band === undefined ? this.screenFor(state) : undefined,
+        band, fast: band ? findFast(state, this.columns, band) : undefined, screen: band === undefined ? this.screenFor(state) : undefined,
         worth: this.worthOf(state), deadlineMs: deadlineOf(state),
       };
       this.memo.set(key, memo);
@@ -198,36 +132,6 @@ export class VariantRunner {
     return { base, terms };
   }
 
-  /**
-   * The band of ticks around `ticks` on which a mark leaves `state` as it is, or null when nothing can
-   * happen at any price (no positions), or undefined when the account must be stepped every tick.
-   */
-  private findBand(state: EngineState, ticks: ArrayLike<number>): Band | null | undefined {
-    const { positions } = state.snapshot;
-    if (positions.length === 0 && state.orders.size === 0 && state.marginCalls.size === 0) return null;
-    const symbols = new Set(positions.map((position) => position.instrument.symbol));
-    const sides = new Set(positions.map((position) => position.side));
-    if (symbols.size !== 1 || sides.size !== 1) return undefined;
-    const column = this.columnOf.get([...symbols][0] as string);
-    if (column === undefined) return undefined;
-    const probe = Array.from(ticks, (value) => Math.round(value));
-    const here = probe[column] as number;
-    const quiet = (candidate: number): boolean => {
-      probe[column] = candidate;
-      const result = step(state, this.markCommand(probe, state.time ?? undefined));
-      return result.events.length === 0;
-    };
-    if (!quiet(here)) return undefined;
-    const hi = edge(here, 1, MAX_TICKS, quiet);
-    const lo = edge(here, -1, 1, quiet);
-    const startTicks = (this.columns[column] as PriceColumn).startTicks;
-    return {
-      column, lo, hi,
-      xlo: lo <= 1 ? -Infinity : Math.log(lo / startTicks) + SLACK,
-      xhi: hi >= MAX_TICKS ? Infinity : Math.log(hi / startTicks) - SLACK,
-    };
-  }
-
   /** The separable screen for a state on several instruments, its tables shared by every state with the same positions. */
   private screenFor(state: EngineState): SeparableScreen | undefined {
     const key = positionsKey(state);
@@ -240,41 +144,6 @@ export class VariantRunner {
   }
 
   /**
-   * The fast settlement from this state, when it has one position liquidated whole (no orders, no
-   * cure period, no debt yet, the engine's default market), its threshold found by asking the
-   * reducer, and its figures checked against the reducer's at five ticks past the threshold.
-   */
-  private fastFor(state: EngineState, band: Band): Fast | undefined {
-    const { snapshot } = state;
-    const position = snapshot.positions[0];
-    if (!position || snapshot.positions.length !== 1 || state.orders.size > 0 || state.debt !== null) return undefined;
-    if (snapshot.venue.cureDays !== 0 || position.instrument.kind === 'stock') return undefined;
-    if (state.market.insuranceFund !== null || state.market.counterparties.length > 0) return undefined;
-    const column = band.column;
-    const long = position.side === 'long';
-    const probe = Array.from({ length: this.columns.length }, (_, index) => Math.round((this.columns[index] as PriceColumn).startTicks));
-    const stepAt = (candidate: number): StepResult => {
-      probe[column] = candidate;
-      return step(state, this.markCommand(probe, state.time ?? undefined));
-    };
-    const liquidates = (candidate: number): boolean => stepAt(candidate).events.some((event) => event.type === 'position-liquidated');
-    const first = long ? band.lo - 1 : band.hi + 1;
-    if (first < 1 || first > MAX_TICKS) return undefined;
-    const threshold = liquidates(first) ? first : edgeOf(first, long ? -1 : 1, long ? 1 : MAX_TICKS, (candidate) => !liquidates(candidate));
-    if (threshold === undefined) return undefined;
-    const issuesCall = stepAt(threshold).events.some((event) => event.type === 'margin-call-issued');
-    const template = new LiquidationTemplate(state, (this.columns[column] as PriceColumn).tick, issuesCall);
-    const checks = long
-      ? [threshold, threshold - 1, Math.floor(threshold * 0.97), Math.floor(threshold * 0.8), Math.floor(threshold * 0.3)]
-      : [threshold, threshold + 1, Math.ceil(threshold * 1.03), Math.ceil(threshold * 1.25), Math.ceil(threshold * 3)];
-    for (const candidate of checks) {
-      if (candidate < 1 || candidate > MAX_TICKS || !template.applies(candidate)) continue;
-      if (!template.agreesWith(candidate, state, stepAt(candidate))) return undefined;
-    }
-    return { template, column, threshold, long };
-  }
-
-  /**
    * Runs one path: `moves` holds x for observation k at [(k - 1) × columns + i], k = 1..steps.
    * `everyTick` steps the reducer on every observation (the reference).
    */
@@ -284,9 +153,8 @@ export class VariantRunner {
     let state = this.start;
     const outcome: PathOutcome = {
       marginCall: false, liquidation: false, negativeBalance: false, debt: false, liquidationStep: 0,
-      loss: 0, debtAmount: 0, venueLoss: 0, fundsAdded: 0, state,
+      loss: 0, debtAmount: 0, venueLoss: 0, fundsAdded: 0, deposits: 0, state,
     };
-    let deposits = 0;
     this.startMemo ??= this.memoFor(state, ticks);
     let memo = this.startMemo;
     let band = usable(memo.band, ticks);
@@ -321,27 +189,7 @@ export class VariantRunner {
       }
       if (ticks === this.startTicks) ticks = new Float64Array(n);
       for (let i = 0; i < n; i++) ticks[i] = ticksOf(this.columns[i] as PriceColumn, moves[offset + i] as number);
-      this.counters.stepped++;
-      const marked = everyTick ? step(state, this.markCommand(ticks, time)) : this.markStep(state, ticks, time);
-      state = marked.state;
-      // The client answers a call still open after the venue acted (not one a stop-out already closed).
-      let called = this.record(outcome, marked.events, k) && state.marginCalls.size > 0;
-      if (called && this.policy.onMarginCall === 'close') {
-        for (const position of state.snapshot.positions) {
-          const closed = step(state, time ? { type: 'close', time, position: position.id } : { type: 'close', position: position.id });
-          state = closed.state;
-          this.record(outcome, closed.events, k);
-        }
-        called = false;
-      }
-      if (called && this.policy.onMarginCall === 'add-funds' && this.policy.amount && deposits < this.policy.times) {
-        const amount = asAmount(this.policy.amount);
-        const deposited = step(state, time ? { type: 'deposit', time, amount } : { type: 'deposit', amount });
-        state = deposited.state;
-        deposits++;
-        outcome.fundsAdded += toApproximateNumber(amount);
-        this.record(outcome, deposited.events, k);
-      }
+      state = this.observe(state, ticks, time, k, outcome, everyTick);
       memo = this.memoFor(state, ticks);
       band = usable(memo.band, ticks);
     }
@@ -360,12 +208,40 @@ export class VariantRunner {
   }
 
   /**
+   * An observation the reducer sees: the mark, then the client's answer to a margin call still open
+   * after the venue acted (not one a stop-out already closed): close every position, or deposit.
+   */
+  private observe(state: EngineState, ticks: ArrayLike<number>, time: Instant | undefined, k: number, outcome: PathOutcome, everyTick: boolean): EngineState {
+    this.counters.stepped++;
+    const marked = everyTick ? step(state, markCommand(this.columns, ticks, time)) : this.markStep(state, ticks, time);
+    let after = marked.state;
+    const called = this.record(outcome, marked.events, k) && after.marginCalls.size > 0;
+    if (!called) return after;
+    const { policy } = this;
+    if (policy.onMarginCall === 'close') {
+      for (const position of after.snapshot.positions) {
+        const closed = step(after, time ? { type: 'close', time, position: position.id } : { type: 'close', position: position.id });
+        after = closed.state;
+        this.record(outcome, closed.events, k);
+      }
+    } else if (policy.onMarginCall === 'add-funds' && policy.amount && outcome.deposits < policy.times) {
+      const amount = asAmount(policy.amount);
+      const deposited = step(after, time ? { type: 'deposit', time, amount } : { type: 'deposit', amount });
+      after = deposited.state;
+      outcome.deposits++;
+      outcome.fundsAdded += toApproximateNumber(amount);
+      this.record(outcome, deposited.events, k);
+    }
+    return after;
+  }
+
+  /**
    * A mark through the reducer, memoised: step() is pure, so the same state and prices give the same
    * result. Only where time cannot matter (no cure periods, no partial-liquidation cooldown); the
    * remembered state takes this command's time.
    */
   private markStep(state: EngineState, ticks: ArrayLike<number>, time: Instant | undefined): StepResult {
-    if (!this.remember) return step(state, this.markCommand(ticks, time));
+    if (!this.remember) return step(state, markCommand(this.columns, ticks, time));
     const key = `${fullKey(state)}@${Array.prototype.join.call(ticks, ',')}`;
     const known = this.transitions.get(key);
     this.lookups++;
@@ -378,7 +254,7 @@ export class VariantRunner {
       this.remember = false;
       this.transitions.clear();
     }
-    const result = step(state, this.markCommand(ticks, time));
+    const result = step(state, markCommand(this.columns, ticks, time));
     if (this.transitions.size >= TRANSITION_MEMO_SIZE) this.transitions.clear();
     this.transitions.set(key, result);
     return result;
@@ -439,13 +315,6 @@ export class VariantRunner {
   }
 }
 
-/** A memoised band holds for a path only if its last price lies in it (it must; otherwise step every tick). */
-function usable(band: Band | null | undefined, ticks: ArrayLike<number>): Band | null | undefined {
-  if (!band) return band;
-  const here = Math.round(ticks[band.column] as number);
-  return here >= band.lo && here <= band.hi ? band : undefined;
-}
-
 function deadlineOf(state: EngineState): number {
   let deadline = Infinity;
   for (const call of state.marginCalls.values()) {
@@ -453,37 +322,3 @@ function deadlineOf(state: EngineState): number {
   }
   return deadline;
 }
-
-/**
- * From `here` (where `good` holds), the first tick in `direction` where it stops holding, given
- * that it holds on one interval around `here`; undefined if it holds all the way to `limit`.
- */
-function edgeOf(here: number, direction: 1 | -1, limit: number, good: (ticks: number) => boolean): number | undefined {
-  const last = edge(here, direction, limit, good);
-  return last === limit ? undefined : last + direction;
-}
-
-/**
- * The farthest tick from `here` in `direction` up to which every tick is quiet, given that quiet
- * ticks form one interval around `here`: doubling steps out, then bisection.
- */
-function edge(here: number, direction: 1 | -1, limit: number, quiet: (ticks: number) => boolean): number {
-  let good = here;
-  let distance = 1;
-  let bad: number | undefined;
-  for (;;) {
-    const candidate = direction > 0 ? Math.min(limit, here + distance) : Math.max(limit, here - distance);
-    if (!quiet(candidate)) { bad = candidate; break; }
-    good = candidate;
-    if (candidate === limit) return limit;
-    distance *= 2;
-  }
-  while (Math.abs(bad - good) > 1) {
-    const middle = Math.floor((good + bad) / 2);
-    if (quiet(middle)) good = middle;
-    else bad = middle;
-  }
-  return good;
-}
-
-export { instantOf };

@@ -22,7 +22,7 @@ import { marginScopes, type MarginScope } from '../core/margin/margin-scope.js';
 import { valueScope } from '../core/margin/scope-valuation.js';
 import { decimal, multiply } from '../core/money/decimal.js';
 import { fromDecimal, subtractRational, type Rational } from '../core/money/rational.js';
-import type { PriceColumn } from './path-engine.js';
+import type { PriceColumn } from './ticks.js';
 
 /** Grid: log moves from the start price in [-SPAN, SPAN], every STEP. */
 const SPAN = 1.5;

@@ -30,7 +30,8 @@ import type { Bar } from '../core/replay/price-file.js';
 import { err, formatProblem, ok, type Problem, type Result } from '../core/result.js';
 import type { JsonObject } from '../core/snapshot/input-reader.js';
 import { parseSnapshot } from '../core/snapshot/parse-snapshot.js';
-import { VariantRunner, type PriceColumn } from './path-engine.js';
+import { VariantRunner } from './path-engine.js';
+import type { PriceColumn } from './ticks.js';
 import {
   BootstrapModel, cholesky, gapCountsFor, gapDays, GbmModel, ReplayModel, type PathModel,
 } from './price-model.js';
