@@ -1,4 +1,4 @@
-// `npm run bench` (part 3): the simulator's path-steps per second against numpy in the same run.
+// `npm run bench` (last): the simulator's path-steps per second against numpy in the same run.
 //
 // 10^5 paths × 1,000 steps of GBM with Merton jumps (sigma 0.8, 4 jumps a year of log size
 // N(-5 %, 8 %), 7 days), through the full margin rules of two accounts on the same paths: a Binance
@@ -7,7 +7,7 @@
 // many processes as there are cores; its liquidation probabilities must agree with ours within their
 // standard errors. The last line is JSON:
 //   {"pathSteps", "perSecond", "perSecondAllCores", "numpyPerSecond", "numpyPerSecondAllCores", "ratio", ...}
-// with ratio = perSecondAllCores / numpyPerSecondAllCores. Set SIM_BENCH_PATHS to run fewer paths.
+// with ratio = perSecondAllCores / numpyPerSecondAllCores. `--paths N` (or SIM_BENCH_PATHS) runs fewer paths.
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type * as Core from '../src/core/index.js';
@@ -21,7 +21,9 @@ const { buildReport, parseSnapshot } = (await import(new URL('core/index.js', DI
 const { defaultWorkers, runSimulation } = (await import(new URL('sim/run.js', DIST).href)) as typeof Run;
 import { ensureNumpy, runNumpyBaseline, type NumpyResult } from './numpy-baseline.js';
 
-const PATHS = Number(process.env.SIM_BENCH_PATHS ?? 100_000);
+const pathsArgument = process.argv.indexOf('--paths');
+const PATHS = Number(pathsArgument >= 0 ? process.argv[pathsArgument + 1] : process.env.SIM_BENCH_PATHS ?? 100_000);
+if (!Number.isSafeInteger(PATHS) || PATHS < 1) throw new Error(`--paths: a whole number of paths, got ${process.argv[pathsArgument + 1]}`);
 const STEPS = 1000;
 const HORIZON_DAYS = 7;
 const SIGMA = 0.8;
