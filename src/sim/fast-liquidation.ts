@@ -21,6 +21,7 @@ import { pnlDirection } from '../core/instrument/coordinate.js';
 import { toDecimal, type Rational } from '../core/money/rational.js';
 import { multiply, toApproximateNumber, type Decimal } from '../core/money/decimal.js';
 import { divideIntegers } from '../core/money/rounding.js';
+import { ceilingDivide, floorDivide, isSafeAmount, SAFE_BOUND } from '../core/book/safe-integer.js';
 
 export interface FastSettlement {
   /** The account's balance after the close, in account units. */
@@ -83,6 +84,41 @@ function integerTerms(position: Position, tick: Decimal, decimals: number, rate:
   return { pnl, fee };
 }
 
+/** A settlement in account units as doubles (exact integers below 2^52). */
+export interface SettledUnits {
+  balance: number;
+  absorbed: number;
+  debt: number;
+}
+
+interface NumberTerms {
+  readonly pnl: { readonly a: number; readonly b: number; readonly c: number };
+  readonly fee: { readonly a: number; readonly c: number } | undefined;
+  readonly balance: number;
+  readonly collateral: number;
+}
+
+function numberTerms(terms: { readonly pnl: Terms; readonly fee: Terms | undefined }, balance: bigint, collateral: bigint): NumberTerms | undefined {
+  const values = [terms.pnl.a, terms.pnl.b, terms.pnl.c, balance, collateral, ...(terms.fee ? [terms.fee.a, terms.fee.c] : [])];
+  if (values.some((value) => value >= BIG_BOUND || value <= -BIG_BOUND)) return undefined;
+  return {
+    pnl: { a: Number(terms.pnl.a), b: Number(terms.pnl.b), c: Number(terms.pnl.c) },
+    fee: terms.fee ? { a: Number(terms.fee.a), c: Number(terms.fee.c) } : undefined,
+    balance: Number(balance), collateral: Number(collateral),
+  };
+}
+
+const BIG_BOUND = BigInt(SAFE_BOUND);
+
+/** ⌊n / d⌋ when both are safe integers (d > 0), else NaN (which fails isSafeAmount). */
+function safeFloor(numerator: number, denominator: number): number {
+  return isSafeAmount(numerator) && isSafeAmount(denominator) ? floorDivide(numerator, denominator) : Number.NaN;
+}
+
+function safeCeiling(numerator: number, denominator: number): number {
+  return isSafeAmount(numerator) && isSafeAmount(denominator) ? ceilingDivide(numerator, denominator) : Number.NaN;
+}
+
 export class LiquidationTemplate {
   private readonly position: Position;
   private readonly decimals: number;
@@ -105,10 +141,13 @@ export class LiquidationTemplate {
     this.partialAbove = partial ? toApproximateNumber(toDecimal(partial.notionalAbove, 12, 'floor')) * (1 - 1e-9) : Infinity;
     this.inverse = position.instrument.kind === 'inverse';
     this.terms = integerTerms(position, tick, this.decimals, snapshot.venue.liquidationFeeRate);
+    this.numbers = numberTerms(this.terms, this.balance, this.collateral);
   }
 
   private readonly inverse: boolean;
   private readonly terms: { readonly pnl: Terms; readonly fee: Terms | undefined };
+  /** The same terms as doubles, when every one is a safe integer. */
+  private readonly numbers: NumberTerms | undefined;
 
   /** Whether the template settles a fill at `ticks`: not where the venue would liquidate only a part. */
   applies(ticks: number): boolean {
@@ -142,6 +181,42 @@ export class LiquidationTemplate {
     }
     const debt = !this.absorbs && balance < 0n ? -balance : 0n;
     return { balance, absorbed, debt };
+  }
+
+  /**
+   * settle() in doubles, into `into`: the same integers while every figure stays below 2^52 in
+   * magnitude (checked as it goes, safe-integer.ts), which spares the hot path its bigints; through
+   * settle() otherwise.
+   */
+  settleUnits(ticks: number, into: SettledUnits): void {
+    const n = this.numbers;
+    if (n) {
+      const pnl = this.inverse ? safeFloor(n.pnl.a - n.pnl.b * ticks, n.pnl.c * ticks) : safeFloor(n.pnl.a * ticks - n.pnl.b, n.pnl.c);
+      let fee = 0;
+      const equity = n.collateral + pnl;
+      if (n.fee) {
+        const uncapped = this.inverse ? safeCeiling(n.fee.a, n.fee.c * ticks) : safeCeiling(n.fee.a * ticks, n.fee.c);
+        const room = equity > 0 ? equity : 0;
+        fee = uncapped < room ? uncapped : room;
+      }
+      const left = equity - fee;
+      let balance = n.balance + pnl - fee;
+      let absorbed = 0;
+      if (left < 0 && this.absorbs) {
+        absorbed = -left;
+        balance += absorbed;
+      }
+      if (isSafeAmount(pnl) && isSafeAmount(fee) && isSafeAmount(equity) && isSafeAmount(balance) && isSafeAmount(absorbed)) {
+        into.balance = balance;
+        into.absorbed = absorbed;
+        into.debt = !this.absorbs && balance < 0 ? -balance : 0;
+        return;
+      }
+    }
+    const exact = this.settle(ticks);
+    into.balance = Number(exact.balance);
+    into.absorbed = Number(exact.absorbed);
+    into.debt = Number(exact.debt);
   }
 
   /** Whether the reducer's step at this tick (from the template's state) booked exactly what settle() says. */

@@ -15,13 +15,13 @@
 import { step } from '../core/engine/step.js';
 import type { EngineEvent, EngineState, StepResult } from '../core/engine/engine-types.js';
 import type { Instant } from '../core/engine/instant.js';
-import { decimal, toApproximateNumber } from '../core/money/decimal.js';
+import type { Decimal } from '../core/money/decimal.js';
 import { asAmount } from '../core/money/units.js';
 import { costBasis } from '../core/margin/position-measures.js';
 import { sumRational } from '../core/money/rational.js';
 import { exactDecimal } from '../core/engine/fills.js';
 import { findBand, findFast, usable, type Band, type Fast } from './bands.js';
-import { units } from './fast-liquidation.js';
+import { units, type SettledUnits } from './fast-liquidation.js';
 import { SeparableTables, type SeparableScreen } from './separable-screen.js';
 import type { Policy } from './sim-input.js';
 import { fullKey, positionsKey, stateKey } from './state-keys.js';
@@ -70,6 +70,13 @@ export interface PathOutcome {
 
 /** Distinct (state, prices) steps kept per variant; the memo is emptied when it is full. */
 const TRANSITION_MEMO_SIZE = 100_000;
+
+/**
+ * Booked amounts as binary64 for the statistics, one conversion for every figure (the fast path and
+ * the reducer's path must agree to the bit): units / 10^scale.
+ */
+const numberOfUnits = (units: bigint | number, scale: number): number => (units === 0n || units === 0 ? 0 : Number(units) / 10 ** scale);
+const numberOf = (value: Decimal): number => numberOfUnits(value.units, value.scale);
 /** After this many memo lookups, the memo is dropped unless at least this share of them were hits. */
 const MEMO_TRIAL = 2048;
 const MEMO_MINIMUM_HIT_RATE = 0.25;
@@ -84,6 +91,10 @@ export class VariantRunner {
   private readonly figures = new WeakMap<EngineState, Figures>();
   /** Separable-screen tables per set of positions (null: the screen does not apply). */
   private readonly tables = new Map<string, SeparableTables | null>();
+  /** The outcome of the path last run: one object, overwritten by the next path (read it before). */
+  private readonly outcome: PathOutcome;
+  /** The last fast settlement, likewise reused. */
+  private readonly settled: SettledUnits = { balance: 0, absorbed: 0, debt: 0 };
   /** How paths were handled: observations the reducer stepped, liquidations the template settled. */
   readonly counters = { stepped: 0, settledFast: 0 };
   /** Whether steps are memoised: their result cannot depend on the time (no cure period, no partial-liquidation cooldown) and they repeat. */
@@ -101,6 +112,10 @@ export class VariantRunner {
   ) {
     this.columnOf = new Map(columns.map((column, index) => [column.symbol, index]));
     this.startTicks = Float64Array.from(columns, (column) => Math.round(column.startTicks));
+    this.outcome = {
+      marginCall: false, liquidation: false, negativeBalance: false, debt: false, liquidationStep: 0,
+      loss: 0, debtAmount: 0, venueLoss: 0, fundsAdded: 0, deposits: 0, state: start,
+    };
     const { venue } = start.snapshot;
     this.remember = venue.cureDays === 0 && venue.partialLiquidation === undefined;
   }
@@ -121,12 +136,12 @@ export class VariantRunner {
 
   private worthOf(state: EngineState): Worth {
     const { snapshot } = state;
-    const base = toApproximateNumber(snapshot.balance) + toApproximateNumber(exactDecimal(sumRational(snapshot.positions.map(costBasis))));
+    const base = numberOf(snapshot.balance) + numberOf(exactDecimal(sumRational(snapshot.positions.map(costBasis))));
     const terms = snapshot.positions.map((position) => {
       const inverse = position.instrument.kind === 'inverse';
       const direction = inverse ? (position.side === 'long' ? -1 : 1) : (position.side === 'long' ? 1 : -1);
-      const size = toApproximateNumber(position.quantity) * toApproximateNumber(position.instrument.contractSize);
-      const entry = toApproximateNumber(position.entryPrice);
+      const size = numberOf(position.quantity) * numberOf(position.instrument.contractSize);
+      const entry = numberOf(position.entryPrice);
       return { column: this.columnOf.get(position.instrument.symbol) ?? -1, a: direction * size, entry: inverse ? 1 / entry : entry, inverse };
     });
     return { base, terms };
@@ -145,16 +160,25 @@ export class VariantRunner {
 
   /**
    * Runs one path: `moves` holds x for observation k at [(k - 1) × columns + i], k = 1..steps.
-   * `everyTick` steps the reducer on every observation (the reference).
+   * `everyTick` steps the reducer on every observation (the reference). The outcome object is the
+   * runner's own, overwritten by the next path.
    */
   run(moves: Float64Array, range: Float64Array, steps: number, everyTick = false): PathOutcome {
     const n = this.columns.length;
     let ticks = this.startTicks;
     let state = this.start;
-    const outcome: PathOutcome = {
-      marginCall: false, liquidation: false, negativeBalance: false, debt: false, liquidationStep: 0,
-      loss: 0, debtAmount: 0, venueLoss: 0, fundsAdded: 0, deposits: 0, state,
-    };
+    const outcome = this.outcome;
+    outcome.marginCall = false;
+    outcome.liquidation = false;
+    outcome.negativeBalance = false;
+    outcome.debt = false;
+    outcome.liquidationStep = 0;
+    outcome.loss = 0;
+    outcome.debtAmount = 0;
+    outcome.venueLoss = 0;
+    outcome.fundsAdded = 0;
+    outcome.deposits = 0;
+    outcome.state = state;
     this.startMemo ??= this.memoFor(state, ticks);
     let memo = this.startMemo;
     let band = usable(memo.band, ticks);
@@ -194,7 +218,9 @@ export class VariantRunner {
       band = usable(memo.band, ticks);
     }
     let worth = memo.worth.base;
-    for (const term of memo.worth.terms) {
+    const { terms } = memo.worth;
+    for (let t = 0; t < terms.length; t++) {
+      const term = terms[t] as Worth['terms'][number];
       const column = this.columns[term.column] as PriceColumn;
       const price = ticksOf(column, moves[(steps - 1) * n + term.column] as number) * column.tickValue;
       worth += term.a * ((term.inverse ? 1 / price : price) - term.entry);
@@ -229,7 +255,7 @@ export class VariantRunner {
       const deposited = step(after, time ? { type: 'deposit', time, amount } : { type: 'deposit', amount });
       after = deposited.state;
       outcome.deposits++;
-      outcome.fundsAdded += toApproximateNumber(amount);
+      outcome.fundsAdded += numberOf(amount);
       this.record(outcome, deposited.events, k);
     }
     return after;
@@ -266,9 +292,9 @@ export class VariantRunner {
     if (!figures) {
       const { totals } = state;
       figures = {
-        moneyIn: toApproximateNumber(totals.deposits) - toApproximateNumber(totals.withdrawals),
-        debt: state.debt ? toApproximateNumber(state.debt.outstanding) : 0,
-        venueLoss: toApproximateNumber(totals.venueLoss),
+        moneyIn: numberOf(totals.deposits) - numberOf(totals.withdrawals),
+        debt: state.debt ? numberOf(state.debt.outstanding) : 0,
+        venueLoss: numberOf(totals.venueLoss),
       };
       this.figures.set(state, figures);
     }
@@ -277,20 +303,20 @@ export class VariantRunner {
 
   /** A path ended by a whole liquidation, settled by the template: the account is flat, nothing more can happen. */
   private settleFast(outcome: PathOutcome, fast: Fast, ticks: number, k: number, state: EngineState): PathOutcome {
-    const settled = fast.template.settle(ticks);
+    const settled = this.settled;
+    fast.template.settleUnits(ticks, settled);
     this.counters.settledFast++;
     const decimals = state.snapshot.currencyDecimals;
-    const amount = (value: bigint): number => (value === 0n ? 0 : toApproximateNumber(decimal(value, decimals)));
     if (!outcome.liquidation) outcome.liquidationStep = k;
     outcome.liquidation = true;
     if (fast.template.issuesCall) outcome.marginCall = true;
-    if (settled.absorbed > 0n || settled.balance < 0n) outcome.negativeBalance = true;
-    if (settled.debt > 0n) outcome.debt = true;
+    if (settled.absorbed > 0 || settled.balance < 0) outcome.negativeBalance = true;
+    if (settled.debt > 0) outcome.debt = true;
     // The state's own totals: states alike for the memo may differ in what the venue absorbed before.
-    outcome.loss = this.figuresOf(state).moneyIn - amount(settled.balance);
-    outcome.debtAmount = amount(settled.debt);
-    outcome.venueLoss = settled.absorbed === 0n ? this.figuresOf(state).venueLoss
-      : amount(units(state.totals.venueLoss, decimals) + settled.absorbed);
+    outcome.loss = this.figuresOf(state).moneyIn - numberOfUnits(settled.balance, decimals);
+    outcome.debtAmount = numberOfUnits(settled.debt, decimals);
+    outcome.venueLoss = settled.absorbed === 0 ? this.figuresOf(state).venueLoss
+      : numberOfUnits(units(state.totals.venueLoss, decimals) + BigInt(settled.absorbed), decimals);
     outcome.state = state;
     return outcome;
   }
