@@ -2,7 +2,9 @@
 //
 // 10^5 paths × 1,000 steps of GBM with Merton jumps (sigma 0.8, 4 jumps a year of log size
 // N(-5 %, 8 %), 7 days), through the full margin rules of two accounts on the same paths: a Binance
-// USDⓈ-M cross account (base) and the same position isolated (variant). One thread, then all cores.
+// USDⓈ-M cross account (base) and the same position isolated (variant). One thread, then all cores:
+// threads started for the run (as the CLI does) and a warm pool (start-up outside the clock, as for
+// numpy, whose pool is started before its clock).
 // The baseline is bench/sim_numpy.py: the same model vectorised in numpy, on one process and on as
 // many processes as there are cores; its liquidation probabilities must agree with ours within their
 // standard errors. The last line is JSON:
@@ -11,6 +13,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type * as Core from '../src/core/index.js';
+import type * as Pool from '../src/sim/pool.js';
 import type * as Run from '../src/sim/run.js';
 import type { SimulationResults } from '../src/sim/statistics.js';
 
@@ -19,6 +22,7 @@ import type { SimulationResults } from '../src/sim/statistics.js';
 const DIST = new URL('../dist/', import.meta.url);
 const { buildReport, parseSnapshot } = (await import(new URL('core/index.js', DIST).href)) as typeof Core;
 const { defaultWorkers, runSimulation } = (await import(new URL('sim/run.js', DIST).href)) as typeof Run;
+const { SimulationPool } = (await import(new URL('sim/pool.js', DIST).href)) as typeof Pool;
 import { ensureNumpy, runNumpyBaseline, type NumpyResult } from './numpy-baseline.js';
 
 const pathsArgument = process.argv.indexOf('--paths');
@@ -56,9 +60,9 @@ function liquidationLog(positions: readonly Record<string, unknown>[]): number {
   return Math.log((Number(price.units) / 10 ** price.scale + TICK / 2) / 60000);
 }
 
-async function timed(workers: number): Promise<{ results: SimulationResults; seconds: number }> {
+async function timed(workers: number, pool?: InstanceType<typeof SimulationPool>): Promise<{ results: SimulationResults; seconds: number }> {
   const started = performance.now();
-  const run = await runSimulation(simulation, undefined, { workers });
+  const run = await runSimulation(simulation, undefined, { workers, ...(pool ? { pool } : {}) });
   const seconds = (performance.now() - started) / 1000;
   if (!run.ok) throw new Error(run.error.map((problem) => `${problem.path}: ${problem.message}`).join('\n'));
   return { results: run.value, seconds };
@@ -67,9 +71,18 @@ async function timed(workers: number): Promise<{ results: SimulationResults; sec
 const cores = defaultWorkers();
 const pathSteps = PATHS * STEPS;
 process.stderr.write(`simulator: ${PATHS} paths × ${STEPS} steps, GBM + jumps, cross and isolated accounts; ${cores} cores\n`);
+// Cold: threads started for the run, as `stopout simulate` does (thread start-up included).
+const cold = await timed(cores);
+// Warm, like numpy's figures (interpreter and process pool started before its clock): this thread
+// after one run, and a pool whose threads ran the same input once.
 const one = await timed(1);
-const all = await timed(cores);
-if (JSON.stringify(one.results) !== JSON.stringify(all.results)) throw new Error('results differ between 1 worker and all cores');
+const pool = new SimulationPool();
+await timed(cores, pool);
+const all = await timed(cores, pool);
+await pool.close();
+for (const other of [cold, all]) {
+  if (JSON.stringify(one.results) !== JSON.stringify(other.results)) throw new Error('results differ between 1 thread and all cores');
+}
 
 ensureNumpy();
 const numpyParams = {
@@ -94,7 +107,8 @@ const agreement = all.results.variants.map((variant, index) => {
 
 const rows = [
   { measure: 'stopout simulate, 1 thread', seconds: one.seconds, perSecond: pathSteps / one.seconds },
-  { measure: `stopout simulate, ${cores} workers`, seconds: all.seconds, perSecond: pathSteps / all.seconds },
+  { measure: `stopout simulate, ${cores} threads (a warm pool)`, seconds: all.seconds, perSecond: pathSteps / all.seconds },
+  { measure: `stopout simulate, ${cores} threads started for the run`, seconds: cold.seconds, perSecond: pathSteps / cold.seconds },
   { measure: 'numpy, 1 process (baseline)', seconds: numpyOne.seconds, perSecond: numpyOne.perSecond },
   { measure: `numpy, ${numpyAll.processes} processes (baseline)`, seconds: numpyAll.seconds, perSecond: numpyAll.perSecond },
 ];
@@ -104,6 +118,7 @@ const perSecond = pathSteps / one.seconds;
 const perSecondAllCores = pathSteps / all.seconds;
 console.log(JSON.stringify({
   pathSteps, perSecond: Math.round(perSecond), perSecondAllCores: Math.round(perSecondAllCores),
+  perSecondAllCoresColdStart: Math.round(pathSteps / cold.seconds),
   numpyPerSecond: Math.round(numpyOne.perSecond), numpyPerSecondAllCores: Math.round(numpyAll.perSecond),
   ratio: Number((perSecondAllCores / numpyAll.perSecond).toFixed(2)),
   ratioOneThread: Number((perSecond / numpyOne.perSecond).toFixed(2)),

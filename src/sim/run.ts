@@ -1,14 +1,14 @@
 /**
- * Running a simulation on all cores: this thread and workers - 1 worker threads claim blocks
- * (blocks.ts) one at a time from a shared counter, each thread building the same simulation from the
- * same input; this thread combines the blocks in index order. Which thread ran a block never
- * changes what it holds, so the results do not depend on the number of workers.
+ * Running a simulation on all cores: this thread and workers - 1 worker threads (pool.ts) claim
+ * blocks (blocks.ts) one at a time from a shared counter, each thread building the same simulation
+ * from the same input; this thread combines the blocks in index order. Which thread ran a block
+ * never changes what it holds, so the results do not depend on the number of workers.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { err, ok, type Problem, type Result } from '../core/result.js';
 import { parseSnapshot } from '../core/snapshot/parse-snapshot.js';
 import { blockCount, runBlock, type BlockResult } from './blocks.js';
+import { SimulationPool } from './pool.js';
 import { parseSimulationInput } from './sim-input.js';
 import { buildSimulation, type ModelData, type Simulation } from './simulation.js';
 import { combine, type SimulationResults } from './statistics.js';
@@ -20,19 +20,9 @@ export interface RunOptions {
   readonly onProgress?: (paths: number) => void;
   /** Step the reducer on every observation (the reference the fast path is tested against). */
   readonly everyTick?: boolean;
+  /** Threads kept between runs (pool.ts); default: threads started for this run and stopped after it. */
+  readonly pool?: SimulationPool;
 }
-
-export interface WorkerTask {
-  readonly input: unknown;
-  readonly data: ModelData | undefined;
-  /** One Int32: the next block to claim (Atomics.add). */
-  readonly next: SharedArrayBuffer;
-  readonly everyTick: boolean;
-}
-
-export type WorkerMessage =
-  | { readonly type: 'block'; readonly result: BlockResult }
-  | { readonly type: 'failed'; readonly message: string };
 
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
@@ -71,34 +61,6 @@ export function* claimedBlocks(simulation: Simulation, next: SharedArrayBuffer, 
   for (let block = Atomics.add(counter, 0, 1); block < total; block = Atomics.add(counter, 0, 1)) yield runBlock(simulation, block, everyTick);
 }
 
-/**
- * A worker thread running worker.js; under tsx (tests, benchmarks run from the sources) it runs
- * worker.ts, with tsx's loader registered in the thread first.
- */
-function startWorker(task: WorkerTask): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: task });
-  const source = new URL('./worker.ts', import.meta.url).href;
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: task });
-}
-
-function runWorker(task: WorkerTask, onBlock: (result: BlockResult) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const worker = startWorker(task);
-    let failed = false;
-    worker.on('message', (message: WorkerMessage) => {
-      if (message.type === 'block') onBlock(message.result);
-      else { failed = true; reject(new Error(message.message)); }
-    });
-    worker.on('error', (error) => { failed = true; reject(error); });
-    worker.on('exit', (code) => {
-      if (failed) return;
-      if (code === 0) resolve();
-      else reject(new Error(`a simulation worker exited with code ${code}`));
-    });
-  });
-}
-
 export async function runSimulation(input: unknown, data: ModelData | undefined, options: RunOptions = {}): Promise<Result<SimulationResults, readonly Problem[]>> {
   const prepared = prepare(input, data);
   if (!prepared.ok) return err(prepared.error);
@@ -115,12 +77,17 @@ export async function runSimulation(input: unknown, data: ModelData | undefined,
     options.onProgress?.(done);
   };
   const next = new SharedArrayBuffer(4);
-  const others = Array.from({ length: workers - 1 }, () => runWorker({ input, data, next, everyTick }, onBlock));
-  for (const result of claimedBlocks(simulation, next, everyTick)) {
-    onBlock(result);
-    // Let the workers' blocks in between ours, so progress moves with all of them.
-    if (workers > 1) await new Promise((resolve) => setImmediate(resolve));
+  const pool = options.pool ?? new SimulationPool();
+  try {
+    const others = pool.run({ input, data, next, everyTick }, workers - 1, onBlock);
+    for (const result of claimedBlocks(simulation, next, everyTick)) {
+      onBlock(result);
+      // Let the workers' blocks in between ours, so progress moves with all of them.
+      if (workers > 1) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await others;
+  } finally {
+    if (!options.pool) await pool.close();
   }
-  await Promise.all(others);
   return ok(combine(simulation, blocks));
 }
