@@ -103,7 +103,7 @@ export class SeparableTables {
       const c = base ? toNumber(base.c) : Number.NaN;
       return { l, c, room: RELATIVE_ROOM * (tables.scale + Math.abs(l) + Math.abs(c)) + 1e-12, called: state.marginCalls.has(tables.id) };
     });
-    return new SeparableScreen(this.scopes, bases);
+    return new SeparableScreen(this.scopes, bases, this.reference.size);
   }
 }
 
@@ -122,29 +122,21 @@ interface Base {
 const cellOf = (x: number): number => Math.floor((x + SPAN) / STEP);
 
 export class SeparableScreen {
-  constructor(private readonly scopes: readonly ScopeTables[], private readonly bases: readonly Base[]) {}
+  /** One observation as a range of one point per column. */
+  private readonly point: Float64Array;
+
+  constructor(private readonly scopes: readonly ScopeTables[], private readonly bases: readonly Base[], columns: number) {
+    this.point = new Float64Array(2 * columns);
+  }
 
   /**
    * Whether a mark at these log moves (from the start prices, one per column, at moves[offset + i])
    * provably leaves the state as it is: no scope near liquidation, none near issuing or clearing a call.
    */
   quiet(moves: Float64Array, offset: number): boolean {
-    for (let s = 0; s < this.scopes.length; s++) {
-      const tables = this.scopes[s] as ScopeTables;
-      const base = this.bases[s] as Base;
-      let l = base.l;
-      let lowC = base.c;
-      let highC = base.c;
-      for (let k = 0; k < tables.columns.length; k++) {
-        const j = cellOf(moves[offset + (tables.columns[k] as number)] as number);
-        if (!(j >= 1 && j < POINTS - 2)) return false;
-        l += (tables.lowerL[k] as Float64Array)[j] as number;
-        lowC += (tables.lowerC[k] as Float64Array)[j] as number;
-        highC += (tables.upperC[k] as Float64Array)[j] as number;
-      }
-      if (!clear(base, l, lowC, highC)) return false;
-    }
-    return true;
+    const point = this.point;
+    for (let i = 0; i < point.length / 2; i++) point[2 * i] = point[2 * i + 1] = moves[offset + i] as number;
+    return this.quietAcross(point);
   }
 
   /** Whether every price the path visits (each column within its [min, max] of x) is quiet. */
