@@ -98,6 +98,7 @@ const CASES: readonly Case[] = [
       marks: { BTCUSDT: '60000', ETHUSDT: '3000' },
     },
     model: { ...volatile, volatility: { BTCUSDT: '0.9', ETHUSDT: '1.2' }, correlation: { instruments: ['BTCUSDT', 'ETHUSDT'], matrix: [['1', '0.8'], ['0.8', '1']] } },
+    variants: [{ name: 'stops', stopLossPercent: '0.15' }],
   },
   {
     name: 'mt5-standard on two pairs: calls issued and cleared on the separable screen, wait and add funds',
@@ -110,7 +111,11 @@ const CASES: readonly Case[] = [
       marks: { EURUSD: '1.08', GBPUSD: '1.27' },
     },
     model: { ...fx, volatility: { EURUSD: '0.09', GBPUSD: '0.1' }, correlation: { instruments: ['EURUSD', 'GBPUSD'], matrix: [['1', '-0.5'], ['-0.5', '1']] } },
-    variants: [{ name: 'add funds', policy: { onMarginCall: 'add-funds', amount: '300', times: 3 } }, { name: 'NBP', venue: { extends: 'mt5-standard', negativeBalanceProtection: true } }],
+    variants: [
+      { name: 'add funds', policy: { onMarginCall: 'add-funds', amount: '300', times: 3 } },
+      { name: 'NBP', venue: { extends: 'mt5-standard', negativeBalanceProtection: true } },
+      { name: 'stops', stopLossPercent: '0.2' },
+    ],
   },
   {
     name: 'an isolated position on one instrument and a cross position on another',

@@ -47,7 +47,7 @@ function prober(state: EngineState, columns: readonly PriceColumn[], ticks: Arra
  * happen at any price (no positions); undefined when there is no single band (several instruments,
  * or both sides of one).
  */
-export function findBand(state: EngineState, columns: readonly PriceColumn[], ticks: ArrayLike<number>): Band | null | undefined {
+export function findBand(state: EngineState, columns: readonly PriceColumn[], ticks: ArrayLike<number>, hint?: Band): Band | null | undefined {
   const { positions } = state.snapshot;
   if (positions.length === 0 && state.orders.size === 0 && state.marginCalls.size === 0) return null;
   const symbols = new Set(positions.map((position) => position.instrument.symbol));
@@ -59,8 +59,11 @@ export function findBand(state: EngineState, columns: readonly PriceColumn[], ti
   const quiet = (candidate: number): boolean => stepAt(candidate).events.length === 0;
   const here = Math.round(ticks[column] as number);
   if (!quiet(here)) return undefined;
-  const hi = edge(here, 1, MAX_TICKS, quiet);
-  const lo = edge(here, -1, 1, quiet);
+  // A band of a state with the same positions (a path that got here by another route) is a guess
+  // the search starts from: the edges move little with the balance.
+  const guess = hint && hint.column === column && hint.lo <= here && here <= hint.hi ? hint : undefined;
+  const hi = guess ? edgeNear(here, guess.hi, 1, MAX_TICKS, quiet) : edge(here, 1, MAX_TICKS, quiet);
+  const lo = guess ? edgeNear(here, guess.lo, -1, 1, quiet) : edge(here, -1, 1, quiet);
   const startTicks = (columns[column] as PriceColumn).startTicks;
   return {
     column, lo, hi,
@@ -74,7 +77,7 @@ export function findBand(state: EngineState, columns: readonly PriceColumn[], ti
  * cure period, no debt yet, the engine's default market): its threshold found by asking the
  * reducer, and its figures checked against the reducer's at five ticks past the threshold.
  */
-export function findFast(state: EngineState, columns: readonly PriceColumn[], band: Band): Fast | undefined {
+export function findFast(state: EngineState, columns: readonly PriceColumn[], band: Band, hint?: Fast): Fast | undefined {
   const { snapshot } = state;
   const position = snapshot.positions[0];
   if (!position || snapshot.positions.length !== 1 || state.orders.size > 0 || state.debt !== null) return undefined;
@@ -86,7 +89,13 @@ export function findFast(state: EngineState, columns: readonly PriceColumn[], ba
   const liquidates = (candidate: number): boolean => stepAt(candidate).events.some((event) => event.type === 'position-liquidated');
   const first = long ? band.lo - 1 : band.hi + 1;
   if (first < 1 || first > MAX_TICKS) return undefined;
-  const threshold = liquidates(first) ? first : edgeOf(first, long ? -1 : 1, long ? 1 : MAX_TICKS, (candidate) => !liquidates(candidate));
+  const limit = long ? 1 : MAX_TICKS;
+  const direction = long ? -1 : 1;
+  const spares = (candidate: number): boolean => !liquidates(candidate);
+  const guess = hint && hint.column === column && hint.long === long && (long ? hint.threshold < first : hint.threshold > first) ? hint.threshold : undefined;
+  const threshold = liquidates(first) ? first
+    : guess !== undefined ? firstFrom(edgeNear(first, guess - direction, direction, limit, spares), direction, limit)
+      : edgeOf(first, direction, limit, spares);
   if (threshold === undefined) return undefined;
   const issuesCall = stepAt(threshold).events.some((event) => event.type === 'margin-call-issued');
   const template = new LiquidationTemplate(state, (columns[column] as PriceColumn).tick, issuesCall);
@@ -112,15 +121,47 @@ export function usable(band: Band | null | undefined, ticks: ArrayLike<number>):
  * that it holds on one interval around `here`; undefined if it holds all the way to `limit`.
  */
 function edgeOf(here: number, direction: 1 | -1, limit: number, good: (ticks: number) => boolean): number | undefined {
-  const last = edge(here, direction, limit, good);
+  return firstFrom(edge(here, direction, limit, good), direction, limit);
+}
+
+/** The tick after the last good one, or undefined when the last good one is the limit. */
+function firstFrom(last: number, direction: 1 | -1, limit: number): number | undefined {
   return last === limit ? undefined : last + direction;
+}
+
+/**
+ * edge() when the answer is probably near `guess` (beyond `here` in `direction`): from the guess,
+ * outward if it is quiet, back toward `here` if not, by doubling steps, then bisection. Same
+ * answer, far fewer probes when the guess is close.
+ */
+export function edgeNear(here: number, guess: number, direction: 1 | -1, limit: number, quiet: (ticks: number) => boolean): number {
+  const clamp = (value: number): number => (direction > 0 ? Math.min(limit, Math.max(here, value)) : Math.max(limit, Math.min(here, value)));
+  const start = clamp(guess);
+  if (quiet(start)) return start === limit ? limit : edge(start, direction, limit, quiet);
+  let bad = start;
+  let distance = 1;
+  for (;;) {
+    const candidate = clamp(start - direction * distance);
+    if (quiet(candidate)) {
+      let good = candidate;
+      while (Math.abs(bad - good) > 1) {
+        const middle = Math.floor((good + bad) / 2);
+        if (quiet(middle)) good = middle;
+        else bad = middle;
+      }
+      return good;
+    }
+    bad = candidate;
+    if (candidate === here) return here;
+    distance *= 2;
+  }
 }
 
 /**
  * The farthest tick from `here` in `direction` up to which every tick is quiet, given that quiet
  * ticks form one interval around `here`: doubling steps out, then bisection.
  */
-function edge(here: number, direction: 1 | -1, limit: number, quiet: (ticks: number) => boolean): number {
+export function edge(here: number, direction: 1 | -1, limit: number, quiet: (ticks: number) => boolean): number {
   let good = here;
   let distance = 1;
   let bad: number | undefined;

@@ -83,6 +83,7 @@ const MEMO_MINIMUM_HIT_RATE = 0.25;
 
 export class VariantRunner {
   private readonly memo = new Map<string, Memo>();
+  private readonly lastByPositions = new Map<string, Memo>();
   private readonly columnOf: ReadonlyMap<string, number>;
   private readonly transitions = new Map<string, StepResult>();
   /** The starting prices in ticks, and the starting state's memo (every path starts there). */
@@ -124,12 +125,16 @@ export class VariantRunner {
     const key = stateKey(state);
     let memo = this.memo.get(key);
     if (!memo) {
-      const band = findBand(state, this.columns, ticks);
+      // The last memo of a state with the same positions seeds the searches (bands.ts).
+      const positions = positionsKey(state);
+      const hint = this.lastByPositions.get(positions);
+      const band = findBand(state, this.columns, ticks, hint?.band ?? undefined);
       memo = {
-        band, fast: band ? findFast(state, this.columns, band) : undefined, screen: band === undefined ? this.screenFor(state) : undefined,
+        band, fast: band ? findFast(state, this.columns, band, hint?.fast) : undefined, screen: band === undefined ? this.screenFor(state) : undefined,
         worth: this.worthOf(state), deadlineMs: deadlineOf(state),
       };
       this.memo.set(key, memo);
+      this.lastByPositions.set(positions, memo);
     }
     return memo;
   }

@@ -20,7 +20,7 @@ import type { AccountSnapshot, PriceMap } from '../core/account/account-snapshot
 import type { EngineState } from '../core/engine/engine-types.js';
 import { marginScopes, type MarginScope } from '../core/margin/margin-scope.js';
 import { valueScope } from '../core/margin/scope-valuation.js';
-import { decimal, multiply } from '../core/money/decimal.js';
+import { decimal, divide, multiply } from '../core/money/decimal.js';
 import { fromDecimal, subtractRational, type Rational } from '../core/money/rational.js';
 import type { PriceColumn } from './ticks.js';
 
@@ -46,15 +46,15 @@ interface ScopeTables {
 
 /** The tables of one set of positions: shared by every state that holds them. */
 export class SeparableTables {
-  private constructor(readonly scopes: readonly ScopeTables[], readonly reference: PriceMap) {}
+  private constructor(readonly scopes: readonly ScopeTables[], readonly reference: PriceMap, readonly columns: readonly PriceColumn[]) {}
 
   /**
    * Tables for the state's positions, or undefined when the screen does not apply: an instrument
-   * held on both sides (not monotone), or trigger orders (the reducer watches those every tick).
+   * held on both sides (not monotone).
    */
   static build(state: EngineState, columns: readonly PriceColumn[], referenceTicks: ArrayLike<number>): SeparableTables | undefined {
     const { snapshot } = state;
-    if (snapshot.positions.length === 0 || state.orders.size > 0) return undefined;
+    if (snapshot.positions.length === 0) return undefined;
     const sides = new Map<string, string>();
     for (const position of snapshot.positions) {
       const side = sides.get(position.instrument.symbol);
@@ -89,7 +89,7 @@ export class SeparableTables {
         lowerL: tables.map((table) => table.lowerL), lowerC: tables.map((table) => table.lowerC), upperC: tables.map((table) => table.upperC),
       };
     });
-    return new SeparableTables(scopes, reference);
+    return new SeparableTables(scopes, reference, columns);
   }
 
   /** The screen for one state holding these positions: each scope's slacks at the reference prices. */
@@ -103,9 +103,44 @@ export class SeparableTables {
       const c = base ? toNumber(base.c) : Number.NaN;
       return { l, c, room: RELATIVE_ROOM * (tables.scale + Math.abs(l) + Math.abs(c)) + 1e-12, called: state.marginCalls.has(tables.id) };
     });
-    return new SeparableScreen(this.scopes, bases, this.reference.size);
+    return new SeparableScreen(this.scopes, bases, orderBounds(state, this.columns));
   }
 }
+
+/**
+ * Per column, the log moves strictly inside every stop-loss and take-profit on it
+ * (../core/engine/trigger-orders.ts reached(): a falling trigger fills at a mark at or below it, a
+ * rising one at or above), as [low, high] pairs; a stop at T ticks leaves ticks > floor(T) quiet,
+ * a take-profit ticks < ceil(T), widened by the float slack.
+ */
+function orderBounds(state: EngineState, columns: readonly PriceColumn[]): Float64Array {
+  const bounds = new Float64Array(2 * columns.length);
+  for (let i = 0; i < columns.length; i++) {
+    bounds[2 * i] = -Infinity;
+    bounds[2 * i + 1] = Infinity;
+  }
+  for (const position of state.snapshot.positions) {
+    const orders = state.orders.get(position.id);
+    const i = columns.findIndex((column) => column.symbol === position.instrument.symbol);
+    const column = columns[i];
+    if (!orders || !column) continue;
+    for (const [kind, trigger] of [['stop-loss', orders.stopLoss], ['take-profit', orders.takeProfit]] as const) {
+      if (!trigger) continue;
+      const falls = (position.side === 'long') === (kind === 'stop-loss');
+      if (falls) {
+        const quietFrom = Number(divide(trigger, column.tick, 0, 'floor').units) + 1;
+        bounds[2 * i] = Math.max(bounds[2 * i] as number, Math.log(quietFrom / column.startTicks) + ORDER_SLACK);
+      } else {
+        const quietTo = Number(divide(trigger, column.tick, 0, 'ceiling').units) - 1;
+        bounds[2 * i + 1] = quietTo < 1 ? -Infinity : Math.min(bounds[2 * i + 1] as number, Math.log(quietTo / column.startTicks) - ORDER_SLACK);
+      }
+    }
+  }
+  return bounds;
+}
+
+/** Room for the float error of exp and log around an order's tick (relative). */
+const ORDER_SLACK = 1e-9;
 
 function slacks(snapshot: AccountSnapshot, scope: MarginScope, prices: PriceMap): { l: Rational; c: Rational } {
   const { exact } = valueScope(snapshot.venue, scope, prices, snapshot.currencyDecimals);
@@ -125,8 +160,13 @@ export class SeparableScreen {
   /** One observation as a range of one point per column. */
   private readonly point: Float64Array;
 
-  constructor(private readonly scopes: readonly ScopeTables[], private readonly bases: readonly Base[], columns: number) {
-    this.point = new Float64Array(2 * columns);
+  constructor(
+    private readonly scopes: readonly ScopeTables[],
+    private readonly bases: readonly Base[],
+    /** Per column, the log moves inside every order on it (orderBounds). */
+    private readonly orders: Float64Array,
+  ) {
+    this.point = new Float64Array(orders.length);
   }
 
   /**
@@ -141,6 +181,10 @@ export class SeparableScreen {
 
   /** Whether every price the path visits (each column within its [min, max] of x) is quiet. */
   quietAcross(range: Float64Array): boolean {
+    const { orders } = this;
+    for (let i = 0; i < orders.length; i += 2) {
+      if (!((range[i] as number) >= (orders[i] as number) && (range[i + 1] as number) <= (orders[i + 1] as number))) return false;
+    }
     for (let s = 0; s < this.scopes.length; s++) {
       const tables = this.scopes[s] as ScopeTables;
       const base = this.bases[s] as Base;
