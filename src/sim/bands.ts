@@ -10,6 +10,9 @@
  */
 import type { EngineState, StepResult } from '../core/engine/engine-types.js';
 import { step } from '../core/engine/step.js';
+import { thresholdPrice } from '../core/liquidation/threshold-price.js';
+import { marginScopes } from '../core/margin/margin-scope.js';
+import { divide, toApproximateNumber, type Decimal } from '../core/money/decimal.js';
 import { LiquidationTemplate } from './fast-liquidation.js';
 import { markCommand, MAX_TICKS, type PriceColumn } from './ticks.js';
 
@@ -59,17 +62,58 @@ export function findBand(state: EngineState, columns: readonly PriceColumn[], ti
   const quiet = (candidate: number): boolean => stepAt(candidate).events.length === 0;
   const here = Math.round(ticks[column] as number);
   if (!quiet(here)) return undefined;
-  // A band of a state with the same positions (a path that got here by another route) is a guess
-  // the search starts from: the edges move little with the balance.
-  const guess = hint && hint.column === column && hint.lo <= here && here <= hint.hi ? hint : undefined;
-  const hi = guess ? edgeNear(here, guess.hi, 1, MAX_TICKS, quiet) : edge(here, 1, MAX_TICKS, quiet);
-  const lo = guess ? edgeNear(here, guess.lo, -1, 1, quiet) : edge(here, -1, 1, quiet);
+  // Where the searches start: the report's solver's liquidation and margin-call prices and the
+  // orders' triggers (the band ends one tick short of the nearest on each side), else the band of a
+  // state with the same positions (a path that got here by another route). The searches then find
+  // the exact edges by asking the reducer, in a few probes when the guess is right.
+  // A hint's edge that two probes confirm is taken as it is.
+  const useHint = hint && hint.column === column && hint.lo <= here && here <= hint.hi ? hint : undefined;
+  const confirmed = (tick: number | undefined, direction: 1 | -1, limit: number): boolean =>
+    tick !== undefined && quiet(tick) && (tick === limit || !quiet(tick + direction));
+  let triggers: number[] | undefined;
+  const guess = (direction: 1 | -1): number | undefined => {
+    triggers ??= triggerTicks(state, columns[column] as PriceColumn);
+    const beyond = triggers.filter((trigger) => (direction > 0 ? trigger > here : trigger < here));
+    if (beyond.length) return direction > 0 ? Math.min(...beyond) - 1 : Math.max(...beyond) + 1;
+    return direction > 0 ? useHint?.hi ?? MAX_TICKS : useHint?.lo;
+  };
+  const search = (direction: 1 | -1, limit: number): number => {
+    if (confirmed(direction > 0 ? useHint?.hi : useHint?.lo, direction, limit)) return (direction > 0 ? useHint?.hi : useHint?.lo) as number;
+    const start = guess(direction);
+    return start === undefined ? edge(here, direction, limit, quiet) : edgeNear(here, start, direction, limit, quiet);
+  };
+  const hi = search(1, MAX_TICKS);
+  const lo = search(-1, 1);
   const startTicks = (columns[column] as PriceColumn).startTicks;
   return {
     column, lo, hi,
     xlo: lo <= 1 ? -Infinity : Math.log(lo / startTicks) + SLACK,
     xhi: hi >= MAX_TICKS ? Infinity : Math.log(hi / startTicks) - SLACK,
   };
+}
+
+/**
+ * Ticks where something may happen to a one-instrument account: each scope's liquidation and
+ * margin-call prices (../core/liquidation/threshold-price.ts, the first tick where the venue acts,
+ * from the state's marks) and every order's trigger. Only guesses: the reducer decides.
+ */
+function triggerTicks(state: EngineState, column: PriceColumn): number[] {
+  const { snapshot } = state;
+  const ticks: number[] = [];
+  const toTicks = (price: Decimal): number => toApproximateNumber(divide(price, column.tick, 0, 'half-even'));
+  for (const scope of marginScopes(snapshot)) {
+    const position = scope.positions[0];
+    if (!position) continue;
+    for (const kind of ['liquidation', 'margin-call'] as const) {
+      const price = thresholdPrice(snapshot, scope, position, kind);
+      if (price) ticks.push(toTicks(price));
+    }
+  }
+  for (const order of state.orders.values()) {
+    if (order.stopLoss) ticks.push(toTicks(order.stopLoss));
+    if (order.takeProfit) ticks.push(toTicks(order.takeProfit));
+  }
+  return ticks;
 }
 
 /**
