@@ -8,8 +8,15 @@ import { Command, CommanderError, Option } from 'commander';
 import { demoSimulationText, demoText } from './demo.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK } from './exit-codes.js';
 import { runReplay } from './replay-command.js';
-import { runReport, type ReportFormat } from './report-command.js';
+import { runReport, type CommandOutput, type ReportFormat } from './report-command.js';
 import { runSimulate, type SimulateOptions } from './simulate-command.js';
+
+/** A command's outcome, written out: its output, its messages, its exit code. */
+function emit(output: CommandOutput): void {
+  process.stdout.write(output.stdout);
+  process.stderr.write(output.stderr);
+  process.exitCode = output.exitCode;
+}
 
 function program(): Command {
   const root = new Command('stopout')
@@ -22,10 +29,7 @@ function program(): Command {
     .argument('<file>', "a snapshot JSON file, or '-' for standard input")
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('json'))
     .action(async (file: string, options: { format: ReportFormat }) => {
-      const output = await runReport(file, options.format);
-      process.stdout.write(output.stdout);
-      process.stderr.write(output.stderr);
-      process.exitCode = output.exitCode;
+      emit(await runReport(file, options.format));
     });
   root.command('replay')
     .description('run the engine over a scenario: commands and a price file in, events out (see spec/engine.md)')
@@ -35,10 +39,7 @@ function program(): Command {
     .option('--prices <file>', "a price file to use instead of the scenario's prices.file")
     .option('--save-state <file>', 'write the final engine state, a scenario start to go on from')
     .action(async (file: string, options: { summary?: boolean; format: 'json' | 'table'; prices?: string; saveState?: string }) => {
-      const output = await runReplay(file, options);
-      process.stdout.write(output.stdout);
-      process.stderr.write(output.stderr);
-      process.exitCode = output.exitCode;
+      emit(await runReplay(file, options));
     });
   root.command('simulate')
     .description('many price paths through the engine: the chance of a margin call, a liquidation, a negative balance, a debt (see spec/simulate.md)')
@@ -48,10 +49,7 @@ function program(): Command {
     .option('--seed <n>', 'the random seed (overrides the file)')
     .option('--workers <n>', 'threads to run on (default: the number of cores, fewer for a small run); results do not depend on it')
     .action(async (file: string, options: SimulateOptions) => {
-      const output = await runSimulate(file, options);
-      process.stdout.write(output.stdout);
-      process.stderr.write(output.stderr);
-      process.exitCode = output.exitCode;
+      emit(await runSimulate(file, options));
     });
   root.command('demo')
     .description("the seed article's two accounts side by side: who loses what, and who owes what")

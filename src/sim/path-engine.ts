@@ -65,7 +65,6 @@ export interface PathOutcome {
   fundsAdded: number;
   /** Deposits made in answer to margin calls. */
   deposits: number;
-  state: EngineState;
 }
 
 /** Distinct (state, prices) steps kept per variant; the memo is emptied when it is full. */
@@ -115,7 +114,7 @@ export class VariantRunner {
     this.startTicks = Float64Array.from(columns, (column) => Math.round(column.startTicks));
     this.outcome = {
       marginCall: false, liquidation: false, negativeBalance: false, debt: false, liquidationStep: 0,
-      loss: 0, debtAmount: 0, venueLoss: 0, fundsAdded: 0, deposits: 0, state: start,
+      loss: 0, debtAmount: 0, venueLoss: 0, fundsAdded: 0, deposits: 0,
     };
     const { venue } = start.snapshot;
     this.remember = venue.cureDays === 0 && venue.partialLiquidation === undefined;
@@ -183,7 +182,6 @@ export class VariantRunner {
     outcome.venueLoss = 0;
     outcome.fundsAdded = 0;
     outcome.deposits = 0;
-    outcome.state = state;
     this.startMemo ??= this.memoFor(state, ticks);
     let memo = this.startMemo;
     let band = usable(memo.band, ticks);
@@ -222,20 +220,24 @@ export class VariantRunner {
       memo = this.memoFor(state, ticks);
       band = usable(memo.band, ticks);
     }
-    let worth = memo.worth.base;
-    const { terms } = memo.worth;
+    this.valueAtHorizon(outcome, state, memo.worth, moves, (steps - 1) * n);
+    return outcome;
+  }
+
+  /** The client's loss, the debt and the venue's loss once the path ends, the account valued at the last observation (moves[last + i]). */
+  private valueAtHorizon(outcome: PathOutcome, state: EngineState, worth: Worth, moves: Float64Array, last: number): void {
+    let value = worth.base;
+    const { terms } = worth;
     for (let t = 0; t < terms.length; t++) {
       const term = terms[t] as Worth['terms'][number];
       const column = this.columns[term.column] as PriceColumn;
-      const price = ticksOf(column, moves[(steps - 1) * n + term.column] as number) * column.tickValue;
-      worth += term.a * ((term.inverse ? 1 / price : price) - term.entry);
+      const price = ticksOf(column, moves[last + term.column] as number) * column.tickValue;
+      value += term.a * ((term.inverse ? 1 / price : price) - term.entry);
     }
     const figures = this.figuresOf(state);
-    outcome.loss = figures.moneyIn - worth;
+    outcome.loss = figures.moneyIn - value;
     outcome.debtAmount = figures.debt;
     outcome.venueLoss = figures.venueLoss;
-    outcome.state = state;
-    return outcome;
   }
 
   /**
@@ -322,7 +324,6 @@ export class VariantRunner {
     outcome.debtAmount = numberOfUnits(settled.debt, decimals);
     outcome.venueLoss = settled.absorbed === 0 ? this.figuresOf(state).venueLoss
       : numberOfUnits(units(state.totals.venueLoss, decimals) + BigInt(settled.absorbed), decimals);
-    outcome.state = state;
     return outcome;
   }
 
