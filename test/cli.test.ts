@@ -374,6 +374,35 @@ describe('stopout report: good input', () => {
   });
 });
 
+describe('stopout report: warnings', () => {
+  // 3 BTC at 30 000 and 10x need 9 000 of margin; the account holds 5 000. Reported all the same.
+  const overLeveraged = snapshot({ account: { currency: 'USDT', balance: '5000' }, positions: [btcPosition({ quantity: '3' })] });
+  const message = 'initial margin 9000.00000000 USDT (at the entry prices) is more than the balance 5000.00000000 USDT: '
+    + 'the venue would not have let these positions open';
+
+  test('an account whose margin is within its balance: an empty warnings list', () => {
+    const run = reportJson(snapshot());
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual((JSON.parse(run.stdout) as { warnings: unknown }).warnings, []);
+  });
+  test('an over-leveraged snapshot: exit 0, the full report, and a warning that names the figures', () => {
+    const run = reportJson(overLeveraged);
+    assertNoCrash(run);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stderr, '');
+    const report = JSON.parse(run.stdout) as { account: { initialMargin: string }; warnings: unknown };
+    assert.equal(report.account.initialMargin, '8700.00000000', 'the report is still given, at the mark of 29 000');
+    assert.deepEqual(report.warnings, [{ code: 'account/initial-margin-above-balance', message }]);
+  });
+  test('--format table prints the warning below the tables', () => {
+    const run = reportJson(overLeveraged, '--format', 'table');
+    assert.equal(run.status, 0, run.stderr);
+    const below = run.stdout.slice(run.stdout.lastIndexOf('┘'));
+    assert.match(below, /Warnings:/);
+    assert.ok(below.includes(`${message} [account/initial-margin-above-balance]`), run.stdout);
+  });
+});
+
 describe('stopout: usage errors and demo', () => {
   function assertUsageError(run: Run, fragment: string): void {
     assertNoCrash(run);

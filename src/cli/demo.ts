@@ -1,5 +1,6 @@
 /**
- * `stopout demo` (what `npm start` runs until the service exists): the seed article's two accounts
+ * `stopout demo` (what `npm start` runs until the service exists): the worked example that started
+ * Stopout ("can you lose more than you invest, and end up owing your broker money?"), its two accounts
  * side by side, through the same core as `stopout report`.
  *
  * - $500 at 1:75 with negative balance protection: EURUSD 30 000 at 1.25 = 37 500 of exposure;
@@ -115,6 +116,7 @@ export function demoText(): string {
   });
   return [
     'Stopout: who pays when the market gaps past the stop-out?',
+    'The worked example that started Stopout: can you lose more than you invest, and end up owing your broker money?',
     '',
     table.toString(),
     '',

@@ -25,14 +25,14 @@ function program(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   root.command('report')
-    .description('the full risk report of one account snapshot (see spec/report.md)')
+    .description('the full risk report of one account snapshot: venue, account, positions, marks, shocks (see the README, section "The report")')
     .argument('<file>', "a snapshot JSON file, or '-' for standard input")
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('json'))
     .action(async (file: string, options: { format: ReportFormat }) => {
       emit(await runReport(file, options.format));
     });
   root.command('replay')
-    .description('run the engine over a scenario: commands and a price file in, events out (see spec/engine.md)')
+    .description('run the engine over a scenario: commands and a price file in, events out (see the README, section "The engine")')
     .argument('<file>', "a scenario JSON file, or '-' for standard input")
     .option('--summary', 'print one JSON object: the final account, positions, totals and event counts')
     .addOption(new Option('--format <format>', 'events as JSON lines, or a readable timeline').choices(['json', 'table']).default('json'))
@@ -42,7 +42,7 @@ function program(): Command {
       emit(await runReplay(file, options));
     });
   root.command('simulate')
-    .description('many price paths through the engine: the chance of a margin call, a liquidation, a negative balance, a debt (see spec/simulate.md)')
+    .description('many price paths through the engine: the chance of a margin call, a liquidation, a negative balance, a debt (see the README, section "The simulator")')
     .argument('<file>', "a simulation JSON file, or '-' for standard input")
     .option('--json', 'print the results object instead of a table')
     .option('--paths <n>', 'paths to run (overrides the file)')
@@ -52,7 +52,7 @@ function program(): Command {
       emit(await runSimulate(file, options));
     });
   root.command('demo')
-    .description("the seed article's two accounts side by side: who loses what, and who owes what")
+    .description('the two accounts that started Stopout, $500 at 1:75 with negative balance protection and $1,000 at 100x without, side by side: who loses what, and who owes what')
     .action(async () => {
       process.stdout.write(`${demoText()}\n\n`);
       process.stdout.write(`${await demoSimulationText()}\n`);

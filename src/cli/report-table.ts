@@ -63,5 +63,10 @@ export function reportTable(report: ReportJson): string {
       ]),
     ));
   }
+  if (report.warnings.length) {
+    lines.push('');
+    lines.push('Warnings:');
+    for (const warning of report.warnings) lines.push(`  ${warning.message} [${warning.code}]`);
+  }
   return lines.join('\n');
 }

@@ -18,6 +18,7 @@ import {
   depositToCure, valueScope, worstStatus, type MarginStatus, type PositionValuation, type ScopeValuation,
 } from '../margin/scope-valuation.js';
 import { applyShock, type ShockOutcome } from '../shock/gap-shock.js';
+import { reportWarnings, type ReportWarning } from './report-warnings.js';
 
 /** Margin level is reported to this many decimals, rounded down. */
 export const MARGIN_LEVEL_DECIMALS = 8;
@@ -57,6 +58,8 @@ export interface AccountReport {
   readonly account: AccountFigures;
   readonly positions: readonly PositionFigures[];
   readonly shocks: readonly ShockOutcome[];
+  /** What the venue would not have allowed (report-warnings.ts); empty when nothing is wrong. */
+  readonly warnings: readonly ReportWarning[];
 }
 
 function accountFigures(snapshot: AccountSnapshot, valuations: readonly ScopeValuation[]): AccountFigures {
@@ -114,5 +117,6 @@ export function buildReport(snapshot: AccountSnapshot): AccountReport {
     account: accountFigures(snapshot, valuations),
     positions,
     shocks: snapshot.shocks.map((move: Rate) => applyShock(snapshot, move)),
+    warnings: reportWarnings(snapshot),
   };
 }

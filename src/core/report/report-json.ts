@@ -15,6 +15,8 @@ export interface ReportJson {
   readonly account: Readonly<Record<string, string | null>>;
   readonly positions: readonly Readonly<Record<string, string | null>>[];
   readonly shocks: readonly Readonly<Record<string, unknown>>[];
+  /** What the venue would not have allowed: a stable code and a message naming the figures; empty when nothing is wrong. */
+  readonly warnings: readonly { readonly code: string; readonly message: string }[];
 }
 
 const fraction = (value: Decimal): string => toDecimalString(normalize(value));
@@ -93,5 +95,6 @@ export function reportToJson(report: AccountReport): ReportJson {
     },
     positions: report.positions.map((figures) => positionJson(figures, amount)),
     shocks: report.shocks.map((shock) => shockJson(shock, amount)),
+    warnings: report.warnings.map(({ code, message }) => ({ code, message })),
   };
 }
