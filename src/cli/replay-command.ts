@@ -4,11 +4,10 @@
  * The price file is the scenario's "prices.file", relative to the scenario (or, failing that, to the
  * working directory), or --prices PATH.
  */
-import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import {
   eventToJson, formatProblem, parseScenario, replay, stateToJson, summarize,
-  type Bar, type EngineEvent, type EngineState, type Scenario,
+  type Bar, type EngineEvent, type Scenario,
 } from '../core/index.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from './exit-codes.js';
 import { locateBeside, readPriceBars } from './price-input.js';
@@ -16,6 +15,7 @@ import { Progress } from './progress.js';
 import { readJsonInput } from './read-input.js';
 import type { CommandOutput } from './report-command.js';
 import { timelineTable } from './replay-table.js';
+import { stateHash } from '../service/live/state-hash.js';
 
 export interface ReplayOptions {
   readonly summary?: boolean;
@@ -36,9 +36,6 @@ async function loadBars(scenario: Scenario, source: string, override?: string): 
   return readPriceBars(path, override ? '--prices' : 'prices.file', { ...(feed.from ? { fromMs: feed.from.ms } : {}), ...(feed.to ? { toMs: feed.to.ms } : {}) });
 }
 
-export function stateHash(state: EngineState, scenario: Scenario): string {
-  return createHash('sha256').update(JSON.stringify(stateToJson(state, scenario.source))).digest('hex');
-}
 
 export async function runReplay(source: string, options: ReplayOptions): Promise<CommandOutput> {
   const input = await readJsonInput(source);
@@ -66,7 +63,7 @@ export async function runReplay(source: string, options: ReplayOptions): Promise
     }
   }
   if (options.summary) {
-    const summary = { ...summarize(state, events), stateHash: stateHash(state, scenario.value) };
+    const summary = { ...summarize(state, events), stateHash: stateHash(state, scenario.value.source) };
     return { stdout: `${JSON.stringify(summary, null, 2)}\n`, stderr: '', exitCode: EXIT_OK };
   }
   if (options.format === 'table') return { stdout: `${timelineTable(state, events)}\n`, stderr: '', exitCode: EXIT_OK };

@@ -57,7 +57,7 @@ export { step, initialState, conservationGap } from './engine/step.js';
 export { parseCommand, COMMAND_TYPES } from './engine/parse-command.js';
 export { parseScenario, type Scenario, type PriceFeed } from './engine/parse-scenario.js';
 export { replay, barWalk, eventToJson, type ReplayStep } from './engine/replay.js';
-export { summarize, type ReplaySummary } from './engine/summary.js';
+export { summarize, summarizeCounts, type ReplaySummary } from './engine/summary.js';
 export { stateToJson, type AccountSource } from './engine/state-json.js';
 export { parseInstant, formatInstant, type Instant } from './engine/instant.js';
 export { parsePriceFile, type Bar, type PriceFileOptions } from './replay/price-file.js';

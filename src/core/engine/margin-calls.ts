@@ -18,7 +18,7 @@ import type { Transaction } from './transaction.js';
  * Whether the scope is in margin call: below the margin-call requirement. A venue with no margin
  * call of its own (Rc = Rl: the crypto perpetuals) never calls; it only liquidates.
  */
-function isCalled(venue: VenueProfile, status: MarginStatus): boolean {
+export function isCalled(venue: VenueProfile, status: MarginStatus): boolean {
   return status === 'margin-call' || (status !== 'healthy' && venue.marginCall !== null);
 }
 

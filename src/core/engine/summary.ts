@@ -20,12 +20,17 @@ export interface ReplaySummary {
 }
 
 export function summarize(state: EngineState, events: readonly EngineEvent[]): ReplaySummary {
+  const counts = new Map<string, number>();
+  for (const event of events) counts.set(event.type, (counts.get(event.type) ?? 0) + 1);
+  return summarizeCounts(state, counts);
+}
+
+/** The same summary from how many events of each type the account has had (the service keeps counts, not events). */
+export function summarizeCounts(state: EngineState, counts: ReadonlyMap<string, number>): ReplaySummary {
   const decimals = state.snapshot.currencyDecimals;
   const amount = (value: Decimal): string => toDecimalString(value.scale <= decimals ? rescale(value, decimals, 'half-even') : value);
   const report = reportToJson(buildReport({ ...state.snapshot, shocks: [] }));
   const { totals } = state;
-  const counts = new Map<string, number>();
-  for (const event of events) counts.set(event.type, (counts.get(event.type) ?? 0) + 1);
   const debtOutstanding = state.debt ? state.debt.outstanding : decimal(0n, decimals);
   return {
     account: report.account,
