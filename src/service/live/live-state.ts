@@ -326,6 +326,24 @@ export class LiveState {
     this.rekey(account);
   }
 
+  /** An account as a snapshot saved it (snapshot-codec.ts): its state as of its last step, and how far its class had counted. */
+  restoreAccount(saved: {
+    readonly id: string; readonly start: LiveAccount['start']; readonly createdSeq: number; readonly keyId: string;
+    readonly state: EngineState; readonly source: LiveAccount['source']; readonly syncCount: number;
+    readonly eventCounts: Map<string, number>; readonly ranges: LiveAccount['ranges']; readonly always: string | null;
+  }): LiveAccount {
+    const account: LiveAccount = {
+      id: saved.id, slot: this.slots.length, venueKey: venueKeyOf(saved.source.venue), source: saved.source, start: saved.start,
+      createdSeq: saved.createdSeq, keyId: saved.keyId, state: saved.state, tickClass: null, syncCount: 0,
+      eventCounts: saved.eventCounts, always: null, ranges: null,
+    };
+    this.accounts.set(account.id, account);
+    this.slots.push(account);
+    this.count(account.state, 1);
+    this.rekey(account, { ranges: saved.ranges, syncCount: saved.syncCount, always: saved.always });
+    return account;
+  }
+
   private applyTick(tick: ParsedTick, seq: number, events: StoredEvent[]): void {
     this.tickCount += 1;
     const venues = tick.venue !== undefined ? [tick.venue] : VENUE_KEYS;
@@ -382,7 +400,7 @@ export class LiveState {
    * Files the account under the class of what it holds and keys it in the risk index: by its
    * quiet bands, or on every tick when the bands cannot speak for it (see `alwaysReason`).
    */
-  rekey(account: LiveAccount, saved?: LiveAccount['ranges']): void {
+  private rekey(account: LiveAccount, saved?: Pick<LiveAccount, 'ranges' | 'syncCount' | 'always'>): void {
     const { state } = account;
     const held = heldInstruments(state);
     if (held.length === 0) {
@@ -393,9 +411,9 @@ export class LiveState {
       this.index.remove(account.slot);
     } else {
       account.tickClass = this.classes.get(account.venueKey, held);
-      account.syncCount = account.tickClass.count;
-      account.always = this.alwaysReason(account);
-      let ranges = saved ?? null;
+      account.syncCount = saved ? saved.syncCount : account.tickClass.count;
+      account.always = saved ? saved.always : this.alwaysReason(account);
+      let ranges = saved?.ranges ?? null;
       if (!account.always && !ranges) {
         const bands = quietBands(state);
         if (bands.kind === 'always') account.always = bands.reason;
