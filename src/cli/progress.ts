@@ -23,6 +23,11 @@ export class Progress {
     this.stream.write(`\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${percent} %`);
   }
 
+  /** Moves the bar to `count` done. */
+  at(count: number): void {
+    this.tick(count - this.count);
+  }
+
   done(): void {
     if (this.enabled && this.drawn >= 0) this.stream.write('\r\x1b[K');
   }

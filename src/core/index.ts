@@ -34,8 +34,8 @@ export { valueScope, type ScopeValuation, type PositionValuation } from './margi
 export { thresholdPrice, markPrices, type ThresholdKind } from './liquidation/threshold-price.js';
 export { forceClose, type Fill } from './liquidation/force-close.js';
 export { applyShock, type ShockOutcome } from './shock/gap-shock.js';
-export { buildReport, type AccountReport, type AccountFigures, type PositionFigures } from './report/account-report.js';
-export { reportToJson, type ReportJson } from './report/report-json.js';
+export { buildReport, buildAccountFigures, type AccountReport, type AccountFigures, type PositionFigures } from './report/account-report.js';
+export { reportToJson, accountFiguresToJson, type ReportJson } from './report/report-json.js';
 
 import { parseSnapshot } from './snapshot/parse-snapshot.js';
 import { buildReport } from './report/account-report.js';

@@ -83,6 +83,12 @@ function accountFigures(snapshot: AccountSnapshot, valuations: readonly ScopeVal
   };
 }
 
+/** The account's own figures, without solving any position's prices: what a list of many accounts shows. */
+export function buildAccountFigures(snapshot: AccountSnapshot): AccountFigures {
+  const prices = markPrices(snapshot);
+  return accountFigures(snapshot, marginScopes(snapshot).map((scope) => valueScope(snapshot.venue, scope, prices, snapshot.currencyDecimals)));
+}
+
 export function buildReport(snapshot: AccountSnapshot): AccountReport {
   const prices = markPrices(snapshot);
   const scopes = marginScopes(snapshot);

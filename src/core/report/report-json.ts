@@ -7,7 +7,8 @@ import { normalize, rescale, toDecimalString, type Decimal } from '../money/deci
 import type { Price } from '../money/units.js';
 import type { Instrument } from '../instrument/instrument.js';
 import type { ShockOutcome } from '../shock/gap-shock.js';
-import type { AccountReport, PositionFigures } from './account-report.js';
+import type { AccountSnapshot } from '../account/account-snapshot.js';
+import type { AccountFigures, AccountReport, PositionFigures } from './account-report.js';
 
 export interface ReportJson {
   readonly venue: { readonly id: string; readonly name: string; readonly deficitPolicy: string; readonly cureDays: number };
@@ -69,6 +70,24 @@ function shockJson(shock: ShockOutcome, amount: (value: Decimal) => string): Rea
   };
 }
 
+/** The report's "account" object. */
+export function accountFiguresToJson(snapshot: AccountSnapshot, account: AccountFigures): Readonly<Record<string, string | null>> {
+  const amount = (value: Decimal): string => toDecimalString(rescale(value, snapshot.currencyDecimals, 'half-even'));
+  return {
+    balance: amount(account.balance),
+    equity: amount(account.equity),
+    unrealizedPnl: amount(account.unrealizedPnl),
+    initialMargin: amount(account.initialMargin),
+    maintenanceMargin: amount(account.maintenanceMargin),
+    freeMargin: amount(account.freeMargin),
+    marginLevel: account.marginLevel ? fraction(account.marginLevel) : null,
+    marginCallEquity: amount(account.marginCallEquity),
+    liquidationEquity: amount(account.liquidationEquity),
+    depositToCure: amount(account.depositToCure),
+    status: account.status,
+  };
+}
+
 export function reportToJson(report: AccountReport): ReportJson {
   const { snapshot, account } = report;
   const amount = (value: Decimal): string => toDecimalString(rescale(value, snapshot.currencyDecimals, 'half-even'));
@@ -80,19 +99,7 @@ export function reportToJson(report: AccountReport): ReportJson {
       cureDays: snapshot.venue.cureDays,
     },
     currency: snapshot.currency,
-    account: {
-      balance: amount(account.balance),
-      equity: amount(account.equity),
-      unrealizedPnl: amount(account.unrealizedPnl),
-      initialMargin: amount(account.initialMargin),
-      maintenanceMargin: amount(account.maintenanceMargin),
-      freeMargin: amount(account.freeMargin),
-      marginLevel: account.marginLevel ? fraction(account.marginLevel) : null,
-      marginCallEquity: amount(account.marginCallEquity),
-      liquidationEquity: amount(account.liquidationEquity),
-      depositToCure: amount(account.depositToCure),
-      status: account.status,
-    },
+    account: accountFiguresToJson(snapshot, account),
     positions: report.positions.map((figures) => positionJson(figures, amount)),
     shocks: report.shocks.map((shock) => shockJson(shock, amount)),
     warnings: report.warnings.map(({ code, message }) => ({ code, message })),

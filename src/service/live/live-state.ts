@@ -18,8 +18,7 @@ import {
 } from '../../core/index.js';
 import { add, decimal, subtract, type Decimal } from '../../core/money/decimal.js';
 import type { Price } from '../../core/money/units.js';
-import { readDecimal } from '../../core/snapshot/input-reader.js';
-import { ProblemList } from '../../core/snapshot/input-reader.js';
+import { childPath, ProblemList, readDecimal } from '../../core/snapshot/input-reader.js';
 import {
   commandFromJson, commandToJson, deadlineMark, heldInstruments, openMark, sameDecimal, tickMark, venueKeyOf,
   type TickPrices,
@@ -92,7 +91,7 @@ interface ParsedTick {
 export function parseTickPrices(prices: Readonly<Record<string, unknown>>, path: string, problems: ProblemList): Map<string, Price> {
   const parsed = new Map<string, Price>();
   for (const [symbol, value] of Object.entries(prices)) {
-    const price = readDecimal(value, `${path}[${JSON.stringify(symbol)}]`, problems, 'positive');
+    const price = readDecimal(value, childPath(path, symbol), problems, 'positive');
     if (price) parsed.set(symbol, price as Price);
   }
   return parsed;

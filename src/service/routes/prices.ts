@@ -1,0 +1,84 @@
+/**
+ * POST /v1/prices: the price feed (spec/service.md). Each tick is one `mark` for every account
+ * holding one of its instruments (at its `venue` when given), applied in the order received and
+ * made durable before the answer. A tick without a time gets the service's clock; a tick earlier
+ * than the latest time the service has been given is refused with the whole request, so no
+ * account ever sees its time go backwards.
+ */
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { formatInstant, parseInstant } from '../../core/index.js';
+import { ProblemList } from '../../core/snapshot/input-reader.js';
+import { principalOf, sendStored } from '../app.js';
+import { requireScope } from '../auth/authorize.js';
+import type { ServiceContext } from '../context.js';
+import { requestHash } from '../idempotency.js';
+import type { TickJson } from '../live/entries.js';
+import { VENUE_KEYS, parseTickPrices } from '../live/live-state.js';
+import { ServiceError, invalidInput, joinPath } from '../problem.js';
+import { PriceBody, type TickBody } from '../schemas.js';
+
+interface Checked {
+  readonly path: string;
+  readonly venue?: string;
+  readonly givenTime?: string;
+  readonly givenMs?: number;
+  readonly prices: Readonly<Record<string, string>>;
+}
+
+function checkTicks(body: PriceBody): Checked[] {
+  const problems = new ProblemList();
+  const both = body.ticks !== undefined && (body.prices !== undefined || body.venue !== undefined || body.time !== undefined);
+  if (both) problems.add('ticks', 'input/conflict', 'give one tick ("prices", with "venue" and "time") or "ticks", not both');
+  if (body.ticks === undefined && body.prices === undefined) problems.add('prices', 'input/required', 'required: {"prices": {...}} or {"ticks": [...]}');
+  const raw: [string, TickBody][] = body.ticks
+    ? body.ticks.map((tick, index) => [`ticks[${index}]`, tick])
+    : body.prices ? [['', { prices: body.prices, ...(body.venue !== undefined ? { venue: body.venue } : {}), ...(body.time !== undefined ? { time: body.time } : {}) }]] : [];
+  const checked = raw.map(([path, tick]): Checked => {
+    if (tick.venue !== undefined && !VENUE_KEYS.includes(tick.venue)) {
+      problems.add(joinPath(path, 'venue'), 'input/unknown-venue', `unknown venue ${JSON.stringify(tick.venue)}; built-in venues are: ${VENUE_KEYS.join(', ')}`);
+    }
+    const time = tick.time === undefined ? undefined : parseInstant(tick.time);
+    if (tick.time !== undefined && !time) problems.add(joinPath(path, 'time'), 'input/wrong-type', `must be an ISO 8601 time such as "2024-03-01T10:00:00Z", got ${JSON.stringify(tick.time)}`);
+    parseTickPrices(tick.prices, joinPath(path, 'prices'), problems);
+    return {
+      path, prices: tick.prices as Readonly<Record<string, string>>, ...(tick.venue !== undefined ? { venue: tick.venue } : {}),
+      ...(time ? { givenTime: tick.time as string, givenMs: time.ms } : {}),
+    };
+  });
+  if (!problems.empty) throw invalidInput(problems.items, '');
+  return checked;
+}
+
+export function priceRoutes(context: ServiceContext): FastifyPluginAsync {
+  return async (app: FastifyInstance) => {
+    app.post('/prices', {
+      schema: { summary: 'Price ticks in: each a mark for every account holding its instruments', tags: ['prices'], body: PriceBody },
+      bodyLimit: 16 * 1024 * 1024,
+    }, async (request, reply) => {
+      const principal = principalOf(request);
+      requireScope(principal, 'prices:write', 'send prices');
+      const body = request.body as PriceBody;
+      const ticks = checkTicks(body);
+      const receivedAt = request.startedAt;
+      const response = await context.gate.run(principal.id, request.headers['idempotency-key'] as string | undefined, requestHash('POST', '/v1/prices', body), () => {
+        const clock = context.now();
+        let last = context.live.latestGivenMs;
+        const stamped = ticks.map((tick): TickJson => {
+          const ms = tick.givenMs ?? clock;
+          if (ms < last) {
+            const field = joinPath(tick.path, 'time');
+            throw new ServiceError(422, 'time/out-of-order', `${field || 'time'}: ${tick.givenTime ?? formatInstant(ms)} is before ${formatInstant(last)}, the latest time the service has been given`,
+              [{ field, message: 'before the latest time the service has been given' }]);
+          }
+          last = ms;
+          return { ...(tick.venue !== undefined ? { venue: tick.venue } : {}), time: tick.givenTime ?? formatInstant(ms), prices: tick.prices };
+        });
+        const applied = context.apply({ type: 'ticks', body: { ticks: stamped } });
+        context.tickReceived.set(applied.entries[0]?.seq ?? 0, receivedAt);
+        context.metrics.ticks.inc(stamped.length);
+        return { ...applied, status: 200, body: { ticks: stamped.length, events: applied.events.length } };
+      });
+      return sendStored(reply, response);
+    });
+  };
+}

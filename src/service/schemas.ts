@@ -1,0 +1,118 @@
+/**
+ * One schema per body (TypeBox): Fastify validates requests with them, and the OpenAPI document at
+ * /openapi.json is generated from the same objects. They describe the JSON shapes of spec/report.md,
+ * spec/engine.md and spec/service.md: every decimal a string, unknown fields refused. What a shape
+ * cannot say (a leverage above the venue's cap, an unknown instrument) the core's own parsers then
+ * check, naming the field the same way.
+ */
+import { Type, type Static, type TSchema } from 'typebox';
+import { EVENT_TYPES } from '../core/index.js';
+import { KEY_SCOPES } from './live/entries.js';
+
+export const DECIMAL_PATTERN = '^-?[0-9]+(\\.[0-9]+)?$';
+const decimal = (description: string): TSchema => Type.String({ pattern: DECIMAL_PATTERN, description: `${description} (a decimal written as a string)` });
+const time = Type.String({ minLength: 10, maxLength: 40, description: 'an ISO 8601 time; the service stamps its clock when absent' });
+const symbol = Type.String({ minLength: 1, maxLength: 64 });
+
+export const AccountId = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$', description: 'letters, digits and . _ : -, at most 64' });
+
+export const Venue = Type.Union([
+  Type.String({ minLength: 1, maxLength: 64, description: 'a built-in venue id' }),
+  Type.Object({ extends: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: true, description: 'a custom venue: {"extends": id, ...overrides}' }),
+]);
+
+export const Position = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 64 }),
+  instrument: symbol,
+  side: Type.Union([Type.Literal('long'), Type.Literal('short')]),
+  quantity: decimal('base units; contracts for inverse'),
+  entryPrice: decimal('entry price'),
+  leverage: Type.Optional(decimal('leverage')),
+  isolatedMargin: Type.Optional(decimal('present = isolated with this margin')),
+}, { additionalProperties: false });
+
+export const Snapshot = Type.Object({
+  venue: Venue,
+  account: Type.Object({ currency: Type.String({ minLength: 1, maxLength: 16 }), balance: decimal('cash or wallet balance') }, { additionalProperties: false }),
+  instruments: Type.Optional(Type.Record(Type.String(), Type.Object({}, { additionalProperties: true }))),
+  positions: Type.Optional(Type.Array(Position, { maxItems: 10_000 })),
+  marks: Type.Optional(Type.Record(Type.String(), decimal('mark price'))),
+  shocks: Type.Optional(Type.Array(decimal('a relative move of every mark'), { maxItems: 100 })),
+}, { additionalProperties: false, description: 'an account at one venue (spec/report.md)' });
+
+export const Market = Type.Object({
+  insuranceFund: Type.Optional(decimal('the insurance fund, in the account currency')),
+  counterparties: Type.Optional(Type.Array(Type.Object({
+    id: Type.String(), instrument: symbol, side: Type.Union([Type.Literal('long'), Type.Literal('short')]),
+    quantity: decimal('quantity'), entryPrice: decimal('entry price'), leverage: decimal('leverage'),
+  }, { additionalProperties: false }), { maxItems: 1000 })),
+}, { additionalProperties: false });
+
+export const CreateAccount = Type.Object({
+  id: Type.Optional(AccountId),
+  snapshot: Snapshot,
+  market: Type.Optional(Market),
+}, { additionalProperties: false });
+export type CreateAccount = Static<typeof CreateAccount>;
+
+const timed = { time: Type.Optional(time) };
+export const Command = Type.Union([
+  Type.Object({ type: Type.Literal('deposit'), amount: decimal('amount'), ...timed }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('withdraw'), amount: decimal('amount'), ...timed }, { additionalProperties: false }),
+  Type.Object({
+    type: Type.Literal('open'), ...timed,
+    position: Type.Object({
+      id: Type.String({ minLength: 1, maxLength: 64 }), instrument: symbol, side: Type.Union([Type.Literal('long'), Type.Literal('short')]),
+      quantity: decimal('quantity'), leverage: Type.Optional(decimal('leverage')), isolatedMargin: Type.Optional(decimal('isolated margin')),
+    }, { additionalProperties: false }),
+  }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('close'), position: Type.String({ maxLength: 64 }), quantity: Type.Optional(decimal('quantity')), ...timed }, { additionalProperties: false }),
+  Type.Object({
+    type: Type.Literal('stop-loss'), position: Type.String({ maxLength: 64 }), ...timed,
+    price: Type.Optional(decimal('trigger price')), loss: Type.Optional(decimal('a loss in money')), lossPercent: Type.Optional(decimal('a fraction of the balance')),
+  }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('take-profit'), position: Type.String({ maxLength: 64 }), price: decimal('trigger price'), ...timed }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('add-margin'), position: Type.String({ maxLength: 64 }), amount: decimal('amount'), ...timed }, { additionalProperties: false }),
+  Type.Object({
+    type: Type.Literal('debt'), ...timed,
+    action: Type.Union(['demand', 'collections', 'legal', 'repay', 'write-off'].map((action) => Type.Literal(action))),
+    amount: Type.Optional(decimal('amount repaid')),
+  }, { additionalProperties: false }),
+], { description: 'one engine command (spec/engine.md) other than "mark": prices come from POST /v1/prices' });
+
+const Prices = Type.Record(symbol, decimal('price'), { description: 'instrument -> price', minProperties: 1, maxProperties: 1000 });
+const Tick = Type.Object({ venue: Type.Optional(Type.String({ maxLength: 64 })), ...timed, prices: Prices }, { additionalProperties: false });
+export const PriceBody = Type.Object({
+  venue: Type.Optional(Type.String({ maxLength: 64, description: 'the built-in venue whose accounts the tick reaches; all when absent' })),
+  ...timed,
+  prices: Type.Optional(Prices),
+  ticks: Type.Optional(Type.Array(Tick, { minItems: 1, maxItems: 100_000, description: 'several ticks, applied in order' })),
+}, { additionalProperties: false, description: 'one tick ({"venue"?, "time"?, "prices"}) or several ({"ticks": [...]})' });
+export type PriceBody = Static<typeof PriceBody>;
+export type TickBody = Static<typeof Tick>;
+
+export const CreateKey = Type.Object({
+  scopes: Type.Array(Type.Union(KEY_SCOPES.map((scope) => Type.Literal(scope))), { minItems: 1, uniqueItems: true }),
+  name: Type.Optional(Type.String({ maxLength: 200 })),
+}, { additionalProperties: false });
+
+export const CreateWebhook = Type.Object({
+  url: Type.String({ minLength: 8, maxLength: 2048, description: 'http:// or https://' }),
+  types: Type.Optional(Type.Array(Type.Union(EVENT_TYPES.map((type) => Type.Literal(type))), { minItems: 1, uniqueItems: true })),
+  account: Type.Optional(AccountId),
+}, { additionalProperties: false });
+
+export const Page = Type.Object({
+  after: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'a cursor from "next"' })),
+  limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$', description: 'at most 1000' })),
+}, { additionalProperties: false });
+
+export const EventFilter = Type.Object({
+  after: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
+  limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })),
+  account: Type.Optional(AccountId),
+  type: Type.Optional(Type.Union(EVENT_TYPES.map((type) => Type.Literal(type)))),
+}, { additionalProperties: false });
+
+export const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false });
+export const VenueParam = Type.Object({ venue: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
