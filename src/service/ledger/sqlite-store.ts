@@ -10,8 +10,9 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LedgerEntry, SequencedEntry, StoredEvent } from '../live/entries.js';
+import type { SequencedEntry, StoredEvent } from '../live/entries.js';
 import { entryAccount } from '../live/entries.js';
+import { deliveryFromRow, entryFromRow, eventFromRow, type DeliveryRow, type EntryRow, type EventRow } from './rows.js';
 import type {
   CommitBatch, DeliveryRecord, EventQuery, IdempotencyRecord, LedgerStore, SnapshotHeader, StoredDelivery,
 } from './store.js';
@@ -73,30 +74,6 @@ CREATE TABLE IF NOT EXISTS deliveries (
 CREATE INDEX IF NOT EXISTS deliveries_by_webhook ON deliveries (webhook, id);
 CREATE INDEX IF NOT EXISTS deliveries_by_event ON deliveries (webhook, event, id);
 `;
-
-interface EntryRow { seq: number; type: string; account: string | null; body: string }
-interface EventRow { id: number; seq: number; account: string; type: string; body: string }
-interface DeliveryRow {
-  id: number; webhook: string; event: number; account: string; attempt: number; status: string;
-  response_code: number | null; time_ms: number; next_retry_ms: number | null; error: string | null;
-}
-
-export function entryFromRow(row: EntryRow): SequencedEntry {
-  const entry = { type: row.type, ...(row.account !== null ? { account: row.account } : {}), body: JSON.parse(row.body) as unknown };
-  return { ...(entry as LedgerEntry), seq: Number(row.seq) };
-}
-
-export function eventFromRow(row: EventRow): StoredEvent {
-  return { id: Number(row.id), seq: Number(row.seq), account: row.account, type: row.type, json: JSON.parse(row.body) as Record<string, unknown> };
-}
-
-export function deliveryFromRow(row: DeliveryRow): StoredDelivery {
-  return {
-    id: Number(row.id), webhook: row.webhook, event: Number(row.event), account: row.account, attempt: Number(row.attempt),
-    status: row.status as DeliveryRecord['status'], responseCode: row.response_code === null ? null : Number(row.response_code),
-    timeMs: Number(row.time_ms), nextRetryMs: row.next_retry_ms === null ? null : Number(row.next_retry_ms), error: row.error,
-  };
-}
 
 export class SqliteStore implements LedgerStore {
   readonly kind = 'sqlite';
