@@ -8,7 +8,7 @@ const CORE_SOURCES = ['src/core/**/*.ts'];
 const TESTS = ['**/*.test.ts'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'coverage/**', '.stopout-tmp/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   { languageOptions: { globals: { ...globals.node } } },

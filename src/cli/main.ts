@@ -9,6 +9,8 @@ import { demoSimulationText, demoText } from './demo.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK } from './exit-codes.js';
 import { runReplay } from './replay-command.js';
 import { runReport, type CommandOutput, type ReportFormat } from './report-command.js';
+import { runLedgerVerify } from './ledger-command.js';
+import { runServe, type ServeFlags } from './serve-command.js';
 import { runSimulate, type SimulateOptions } from './simulate-command.js';
 
 /** A command's outcome, written out: its output, its messages, its exit code. */
@@ -50,6 +52,32 @@ function program(): Command {
     .option('--workers <n>', 'threads to run on (default: the number of cores, fewer for a small run); results do not depend on it')
     .action(async (file: string, options: SimulateOptions) => {
       emit(await runSimulate(file, options));
+    });
+  root.command('serve')
+    .description('the service: many accounts live, a durable ledger, a price feed in, margin calls and liquidations out (see the README, section "The service")')
+    .option('--port <port>', 'the port to listen on (0: any free one)', '8080')
+    .option('--host <host>', 'the address to listen on', '127.0.0.1')
+    .option('--data <folder>', 'the ledger\'s folder (SQLite); made when missing', 'stopout-data')
+    .option('--demo', 'also run the demo: accounts at several venues on a live simulated feed, with a crash (ledger in a fresh temporary folder unless --data)')
+    .option('--rate-limit <n>', 'requests per minute per key (0: none)', '120000')
+    .option('--max-path-steps <n>', 'POST /v1/simulate: the most paths × steps one request may ask for', '100000000')
+    .option('--snapshot-every <n>', 'a snapshot after this many ledger entries', '100000')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info; warn with --demo)')
+    .addOption(new Option('--webhook-base-delay-ms <ms>', 'the first webhook retry after this long').hideHelp())
+    .addOption(new Option('--webhook-attempts <n>', 'webhook attempts before a dead letter').hideHelp())
+    .addOption(new Option('--heartbeat-ms <ms>', 'SSE keep-alive interval').hideHelp())
+    .addOption(new Option('--deadline-check-ms <ms>', 'how often Reg T deadlines are looked for (0: never)').hideHelp())
+    .action(async (options: ServeFlags, command: Command) => {
+      const given = command.getOptionValueSource('data') === 'cli';
+      process.exitCode = await runServe({ ...options, ...(given ? {} : { data: options.demo ? undefined : options.data }) } as ServeFlags);
+    });
+  root.command('ledger')
+    .description("audit a service's ledger")
+    .command('verify')
+    .description('fold every entry from the first, and again from the last snapshot, and compare the state hashes (STOPOUT_DATABASE_URL for PostgreSQL)')
+    .option('--data <folder>', "the SQLite ledger's folder", 'stopout-data')
+    .action(async (options: { data: string }) => {
+      process.exitCode = await runLedgerVerify(options.data);
     });
   root.command('demo')
     .description('the two accounts that started Stopout, $500 at 1:75 with negative balance protection and $1,000 at 100x without, side by side: who loses what, and who owes what')

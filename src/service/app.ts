@@ -23,6 +23,7 @@ import { describe } from '../core/snapshot/input-reader.js';
 interface ErrorObject {
   readonly keyword: string;
   readonly instancePath: string;
+  readonly schemaPath?: string;
   readonly params: unknown;
   readonly message?: string;
   readonly data?: unknown;
@@ -40,10 +41,10 @@ export const BODY_LIMIT = 1024 * 1024;
 export const LARGE_BODY_LIMIT = 16 * 1024 * 1024;
 
 /** A JSON pointer (/snapshot/positions/0/quantity) as the CLI writes paths (snapshot.positions[0].quantity). */
-export function pointerToField(pointer: string, location = 'body'): string {
+export function pointerToField(pointer: string): string {
   if (pointer === '') return '';
   const parts = pointer.slice(1).split('/').map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let path = location === 'body' ? '' : location;
+  let path = '';
   for (const part of parts) {
     if (/^\d+$/.test(part)) path += `[${part}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(part)) path += path ? `.${part}` : part;
@@ -53,12 +54,16 @@ export function pointerToField(pointer: string, location = 'body'): string {
 }
 
 /** One of Ajv's errors as a field and a message a person can act on. */
-function fieldError(error: ErrorObject, location: string): FieldError {
-  const base = pointerToField(error.instancePath, location);
+function fieldError(error: ErrorObject): FieldError {
+  const base = pointerToField(error.instancePath);
   const child = (name: string): string => (base ? `${base}${/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`}` : name);
   const schema = error.parentSchema as { pattern?: string; enum?: unknown[] } | undefined;
   const params = error.params as Record<string, unknown>;
+  if (typeof params.propertyName === 'string') {
+    return { field: child(params.propertyName), message: 'not a name this object takes: names are 1 to 64 characters' };
+  }
   switch (error.keyword) {
+    case 'propertyNames': return { field: base, message: `a name is invalid: ${error.message ?? ''}` };
     case 'required': return { field: child(String(params.missingProperty)), message: 'required' };
     case 'additionalProperties': return { field: child(String(params.additionalProperty)), message: 'unknown field' };
     case 'type':
@@ -67,17 +72,29 @@ function fieldError(error: ErrorObject, location: string): FieldError {
       return { field: base, message: `${error.message ?? 'is invalid'}, got ${describe(error.data)}` };
     case 'const': return { field: base, message: `must be ${JSON.stringify(params.allowedValue)}, got ${describe(error.data)}` };
     case 'enum': return { field: base, message: `must be one of ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}, got ${describe(error.data)}` };
-    case 'anyOf': return { field: base, message: `${base === 'venue' || base.endsWith('.venue') ? 'must be a built-in venue id or {"extends": id, ...}' : 'matches none of the allowed shapes'}, got ${describe(error.data)}` };
+    case 'discriminator': {
+      const allowed = ['deposit', 'withdraw', 'open', 'close', 'stop-loss', 'take-profit', 'add-margin', 'debt'];
+      return { field: child('type'), message: `must be one of ${allowed.join(', ')}${params.tagValue === undefined ? '' : `, got ${describe(params.tagValue)}`}` };
+    }
+    case 'anyOf': {
+      const branches = (error.parentSchema as { anyOf?: { const?: unknown }[] } | undefined)?.anyOf ?? [];
+      if (branches.length && branches.every((branch) => branch.const !== undefined)) {
+        return { field: base, message: `must be one of ${branches.map((branch) => JSON.stringify(branch.const)).join(', ')}, got ${describe(error.data)}` };
+      }
+      return { field: base, message: `${base === 'venue' || base.endsWith('.venue') ? 'must be a built-in venue id or {"extends": id, ...}' : 'matches none of the allowed shapes'}, got ${describe(error.data)}` };
+    }
     default: return { field: base, message: `${error.message ?? 'is invalid'}` };
   }
 }
 
 /** Ajv's errors, one per field, the most specific kept (an anyOf's own summary only when nothing else names the field). */
-export function validationErrors(errors: readonly ErrorObject[], location: string): FieldError[] {
+export function validationErrors(errors: readonly ErrorObject[]): FieldError[] {
   const byField = new Map<string, FieldError>();
   const unions = new Map<string, FieldError>();
   for (const error of errors) {
-    const mapped = fieldError(error, location);
+    // A name's own check fails inside propertyNames; its propertyNames error names the key.
+    if (error.schemaPath?.includes('/propertyNames/')) continue;
+    const mapped = fieldError(error);
     if (error.keyword === 'anyOf') unions.set(mapped.field, mapped);
     else if (!byField.has(mapped.field)) byField.set(mapped.field, mapped);
   }
@@ -98,7 +115,7 @@ function handleError(context: ServiceContext) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     if (error instanceof ServiceError) return sendProblem(reply, errorBody(error));
     if (error.validation) {
-      const errors = validationErrors(error.validation as unknown as ErrorObject[], error.validationContext ?? 'body');
+      const errors = validationErrors(error.validation as unknown as ErrorObject[]);
       const first = errors[0];
       return sendProblem(reply, problem(400, 'request/invalid', first ? `${first.field || error.validationContext || 'body'}: ${first.message}` : 'the request is invalid', errors));
     }
@@ -135,12 +152,22 @@ export async function buildApp(context: ServiceContext): Promise<FastifyInstance
     logController: new LogController({ disableRequestLogging: context.options.logLevel !== 'debug' && context.options.logLevel !== 'trace' }),
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
+    // Ids are checked by the routes' schemas (400 naming the field); the router only refuses absurd paths.
+    routerOptions: { maxParamLength: 1024 },
+    frameworkErrors: (error, _request, reply) => {
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+        return sendProblem(reply, problem(414, 'request/uri-too-long', 'a part of the path is longer than 1024 characters', [{ field: 'path', message: 'too long' }]));
+      }
+      return sendProblem(reply, problem(400, 'request/invalid', `the path is not a valid URL: ${error.message}`, [{ field: 'path', message: 'not a valid URL' }]));
+    },
     forceCloseConnections: 'idle',
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: true, verbose: true } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: true, verbose: true, discriminator: true } },
   });
   app.decorateRequest('principal', undefined);
   app.decorateRequest('startedAt', 0);
   app.setErrorHandler(handleError(context));
+  // JSON only: any other body is 415, not a string to validate.
+  app.removeContentTypeParser(['text/plain']);
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problem(404, 'route/not-found', `no ${request.method} ${request.url.split('?')[0] ?? ''}`)));
 
   await app.register(swagger, {

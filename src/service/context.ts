@@ -70,13 +70,22 @@ export class ServiceContext {
     readonly metrics: ServiceMetrics,
   ) {}
 
-  /** The service's clock: the later of the wall clock and the latest time it has been given (ms). */
+  /**
+   * The service's clock (ms): the later of the wall clock and the latest time the feed has been
+   * given. An account's own command may carry a later time; that moves the account's time, not the
+   * service's, so no account can move another's deadlines or the feed.
+   */
   now(): number {
-    return Math.max(Date.now(), this.live.latestGivenMs);
+    return Math.max(Date.now(), this.live.feedLastMs);
   }
 
   nowText(): string {
     return formatInstant(this.now());
+  }
+
+  /** The time for a command that carries none: the clock, or the account's own time when that is later. */
+  commandTime(accountTimeMs: number | undefined): string {
+    return formatInstant(Math.max(this.now(), accountTimeMs ?? Number.NEGATIVE_INFINITY));
   }
 
   /** Applies an entry to the fold: its sequenced form (to commit) and the events it produced. */

@@ -19,7 +19,7 @@ export class ServiceMetrics {
 
   constructor(live: () => LiveState) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'stopout_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'stopout_' });
     this.requests = new Counter({ name: 'stopout_http_requests_total', help: 'HTTP requests answered', labelNames: ['method', 'route', 'status'], registers });
     this.requestSeconds = new Histogram({
       name: 'stopout_http_request_duration_seconds', help: 'Time to answer a request (a write: until durable)', labelNames: ['method', 'route'], registers,

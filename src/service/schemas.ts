@@ -56,7 +56,7 @@ export const CreateAccount = Type.Object({
 export type CreateAccount = Static<typeof CreateAccount>;
 
 const timed = { time: Type.Optional(time) };
-export const Command = Type.Union([
+const commandBranches = [
   Type.Object({ type: Type.Literal('deposit'), amount: decimal('amount'), ...timed }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('withdraw'), amount: decimal('amount'), ...timed }, { additionalProperties: false }),
   Type.Object({
@@ -78,9 +78,19 @@ export const Command = Type.Union([
     action: Type.Union(['demand', 'collections', 'legal', 'repay', 'write-off'].map((action) => Type.Literal(action))),
     amount: Type.Optional(decimal('amount repaid')),
   }, { additionalProperties: false }),
-], { description: 'one engine command (spec/engine.md) other than "mark": prices come from POST /v1/prices' });
+];
+/** Discriminated by "type" (Ajv's discriminator keyword), so a bad command is told about its own fields only. */
+export const Command = Type.Unsafe<Record<string, unknown>>({
+  type: 'object',
+  required: ['type'],
+  discriminator: { propertyName: 'type' },
+  oneOf: commandBranches,
+  description: 'one engine command (spec/engine.md) other than "mark": prices come from POST /v1/prices',
+});
 
-const Prices = Type.Record(symbol, decimal('price'), { description: 'instrument -> price', minProperties: 1, maxProperties: 1000 });
+const Prices = Type.Record(Type.String(), decimal('price'), {
+  description: 'instrument -> price', minProperties: 1, maxProperties: 1000, propertyNames: { minLength: 1, maxLength: 64 },
+});
 const Tick = Type.Object({ venue: Type.Optional(Type.String({ maxLength: 64 })), ...timed, prices: Prices }, { additionalProperties: false });
 export const PriceBody = Type.Object({
   venue: Type.Optional(Type.String({ maxLength: 64, description: 'the built-in venue whose accounts the tick reaches; all when absent' })),

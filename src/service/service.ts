@@ -132,7 +132,8 @@ export async function startService(options: ServiceOptions, announce: (line: str
   }
   const store = await openStore(options);
   let fatal = (error: Error): void => { throw error; };
-  const committer = new GroupCommitter(store, (error) => fatal(error));
+  const answerDelay = Number(process.env.STOPOUT_FAULT_ANSWER_DELAY_MS ?? '0');
+  const committer = new GroupCommitter(store, (error) => fatal(error), Number.isFinite(answerDelay) && answerDelay > 0 ? answerDelay : 0);
   const bus = new EventBus();
   const holder: { context?: ServiceContext } = {};
   const metrics = new ServiceMetrics(() => (holder.context as ServiceContext).live);
@@ -158,7 +159,8 @@ export async function startService(options: ServiceOptions, announce: (line: str
   const app = await buildApp(ready);
   const snapshots = new Snapshots(ready);
   const webhooks = new WebhookDispatcher(ready);
-  app.addHook('onClose', async () => endStreams());
+  // Streams never end by themselves: close them first, or closing the server would wait for them.
+  app.addHook('preClose', async () => endStreams());
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

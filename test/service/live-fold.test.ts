@@ -60,7 +60,12 @@ function drive(seed: number, accountsPerVenue: number, steps: number): Driven {
       const venue = rng.chance(0.7) ? { venue: pick.venue } : {};
       apply({ type: 'ticks', body: { ticks: [{ ...venue, time, prices: body.prices as Record<string, string> }] } });
     } else {
-      const outcome = live.runCommand(pick.id, { ...body, time } as CommandJson);
+      // Now and then a command from the future: its account moves ahead of the feed, and ticks
+      // skip it until the feed catches up.
+      const ahead = rng.chance(0.04) ? formatInstant(clock + rng.int(1, 72) * 3_600_000) : time;
+      const mine = live.accounts.get(pick.id)?.state.time;
+      const commandTime = mine && Date.parse(mine.text) > Date.parse(ahead) ? mine.text : ahead;
+      const outcome = live.runCommand(pick.id, { ...body, time: commandTime } as CommandJson);
       if (outcome.entry && outcome.seq !== null) log.push({ ...outcome.entry, seq: outcome.seq } as SequencedEntry);
       note(outcome.events);
       if (!outcome.entry) assert.ok(outcome.rejected, 'a command that wrote nothing was refused');

@@ -37,7 +37,16 @@ export class GroupCommitter {
   /** Called after each commit with what it made durable (streams, webhooks, metrics). */
   onDurable: (batch: CommitBatch) => void = () => undefined;
 
-  constructor(private readonly store: LedgerStore, private readonly onFatal: (error: Error) => void) {}
+  /**
+   * Fault injection for the kill -9 tests: hold every answer this long after its commit, so that a
+   * kill often lands between "durable" and "answered" (the window where a retry must be recognised
+   * by its idempotency key). STOPOUT_FAULT_ANSWER_DELAY_MS; 0 in normal use.
+   */
+  private readonly answerDelayMs: number;
+
+  constructor(private readonly store: LedgerStore, private readonly onFatal: (error: Error) => void, answerDelayMs = 0) {
+    this.answerDelayMs = answerDelayMs;
+  }
 
   /**
    * Hands over what one request wrote; resolves once it is durable. Call it right after the fold
@@ -98,6 +107,7 @@ export class GroupCommitter {
     this.statistics.entries += batch.entries.length;
     this.statistics.largestBatch = Math.max(this.statistics.largestBatch, batch.waiters.length);
     this.onDurable(batch);
+    if (this.answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs));
     for (const resolve of batch.waiters) resolve();
     if (this.pending.waiters.length) this.schedule();
     else for (const resolve of this.idleWaiters.splice(0)) resolve();

@@ -5,7 +5,8 @@
  *
  * - A tick is one `mark` carrying the tick's prices of the instruments the account holds, in the
  *   tick's order, at the tick's time; an account holding none of them gets nothing. A tick's
- *   `venue` matches the built-in venue the account's venue is or extends.
+ *   `venue` matches the built-in venue the account's venue is or extends. A tick earlier than the
+ *   account's own time (set by a command that carried a later one) is in its past and skips it.
  * - A deadline (a Reg T cure period ending) is a `mark` of the account's own marks of the
  *   instruments it holds, at the deadline: the command that carries the time.
  * - An open at a price other than the account's mark is preceded by a mark of the feed's latest
@@ -36,9 +37,14 @@ export function heldInstruments(state: EngineState): string[] {
 /** A tick's prices as the engine reads them, in the tick's order. */
 export type TickPrices = ReadonlyMap<string, Price>;
 
-/** The mark a tick carries to an account, or null when it holds none of the tick's instruments. */
+/**
+ * The mark a tick carries to an account, or null when it holds none of the tick's instruments, or
+ * the tick is in the account's past (a command of its own carried a later time: an account's time
+ * never goes backwards).
+ */
 export function tickMark(state: EngineState, venueKey: string, tickVenue: string | undefined, prices: TickPrices, time: Instant): Command | null {
   if (tickVenue !== undefined && tickVenue !== venueKey) return null;
+  if (state.time && time.ms < state.time.ms) return null;
   const held = new Set(heldInstruments(state));
   let subset: Map<InstrumentId, Price> | undefined;
   for (const [symbol, price] of prices) {

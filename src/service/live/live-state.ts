@@ -117,9 +117,7 @@ export class LiveState {
   eventId = 0;
   /** Ticks applied so far (numbers them for the tick classes). */
   tickCount = 0;
-  /** The latest time any entry carried, in ms (the service's clock never runs behind it). */
-  latestGivenMs = Number.NEGATIVE_INFINITY;
-  /** The last tick's time, in ms: a tick earlier than this is refused. */
+  /** The last tick's time, in ms: a tick earlier than this is refused, and the service's clock never runs behind it. */
   feedLastMs = Number.NEGATIVE_INFINITY;
   readonly accounts = new Map<string, LiveAccount>();
   readonly slots: LiveAccount[] = [];
@@ -175,7 +173,6 @@ export class LiveState {
       case 'commands': {
         const account = this.account(entry.account);
         for (const json of entry.body.commands) {
-          this.noteTime(json.time);
           const result = step(this.materialize(account), commandFromJson(account.state, json));
           if (result.events.some((event) => event.type === 'rejected')) {
             throw new Error(`ledger entry ${seq}: the engine refuses a command it accepted when it was written`);
@@ -191,7 +188,6 @@ export class LiveState {
         const account = this.account(entry.account);
         const time = parseInstant(entry.body.time);
         if (!time) throw new Error(`ledger entry ${seq}: a deadline without a time`);
-        this.noteTime(entry.body.time);
         const mark = deadlineMark(this.materialize(account), time);
         if (mark) this.afterStep(account, step(account.state, mark), seq, events);
         break;
@@ -261,7 +257,6 @@ export class LiveState {
         ...(rejected ? { rejected: eventToJson(rejected), rejectionCode: rejected.fields.code ?? 'risk/rejected' } : {}),
       };
     }
-    for (const each of kept) this.noteTime(each.time);
     this.seq = seq;
     return {
       entry: { type: 'commands', account: accountId, body: { commands: kept } },
@@ -293,11 +288,6 @@ export class LiveState {
     const account = this.accounts.get(id);
     if (!account) throw new Error(`no account ${id} in the ledger`);
     return account;
-  }
-
-  private noteTime(text: string): void {
-    const time = parseInstant(text);
-    if (time && time.ms > this.latestGivenMs) this.latestGivenMs = time.ms;
   }
 
   private createAccount(entry: LedgerEntry & { type: 'account' }, seq: number): void {
@@ -359,7 +349,6 @@ export class LiveState {
       this.classes.tick(venue, tick.prices.keys(), tick.time, this.tickCount);
     }
     if (tick.time.ms > this.feedLastMs) this.feedLastMs = tick.time.ms;
-    if (tick.time.ms > this.latestGivenMs) this.latestGivenMs = tick.time.ms;
     for (const slot of slots) {
       const account = this.slots[slot] as LiveAccount;
       const mark = tickMark(account.state, account.venueKey, tick.venue, tick.prices, tick.time);
@@ -429,13 +418,13 @@ export class LiveState {
   }
 
   /**
-   * Where a lazily applied mark would not be what `step` does: the account's marks are not the
-   * feed's latest (a snapshot's own marks), so the next tick must be stepped. (A tick is never
-   * earlier than an account's time: the edge refuses ticks earlier than the latest time the
-   * service has been given, `latestGivenMs`.)
+   * Where a lazily applied mark would not be what `step` does: the account's time is ahead of the
+   * feed (its own command carried a later time: ticks before it are in its past and skip it), or
+   * its marks are not the feed's latest (a snapshot's own marks), so the next tick must be stepped.
    */
   private alwaysReason(account: LiveAccount): string | null {
     const { state } = account;
+    if (state.time && state.time.ms > this.feedLastMs) return 'its time is ahead of the feed';
     const latest = this.feed.get(account.venueKey);
     for (const symbol of heldInstruments(state)) {
       const price = latest?.get(symbol);

@@ -41,7 +41,6 @@ interface SavedHeader {
   readonly seq: number;
   readonly eventId: number;
   readonly tickCount: number;
-  readonly latestGivenMs: number | null;
   readonly feedLastMs: number | null;
   readonly feed: Record<string, Record<string, string>>;
   readonly classes: { venue: string; symbols: string[]; count: number; lastTime: string | null; lastTick: number }[];
@@ -78,7 +77,6 @@ export function capture(live: LiveState): Capture {
     seq: live.seq,
     eventId: live.eventId,
     tickCount: live.tickCount,
-    latestGivenMs: finite(live.latestGivenMs),
     feedLastMs: finite(live.feedLastMs),
     feed: Object.fromEntries([...live.feed].map(([venue, prices]) => [venue, Object.fromEntries([...prices].map(([symbol, price]) => [symbol, toDecimalString(price)]))])),
     classes: [...live.classes.all()].map((each) => ({
@@ -134,7 +132,6 @@ export async function restore(live: LiveState, readChunk: (index: number) => Pro
   live.seq = header.seq;
   live.eventId = header.eventId;
   live.tickCount = header.tickCount;
-  live.latestGivenMs = header.latestGivenMs ?? Number.NEGATIVE_INFINITY;
   live.feedLastMs = header.feedLastMs ?? Number.NEGATIVE_INFINITY;
   for (const [venue, prices] of Object.entries(header.feed)) {
     const latest = live.feed.get(venue) ?? new Map<string, Price>();

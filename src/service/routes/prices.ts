@@ -2,8 +2,7 @@
  * POST /v1/prices: the price feed (spec/service.md). Each tick is one `mark` for every account
  * holding one of its instruments (at its `venue` when given), applied in the order received and
  * made durable before the answer. A tick without a time gets the service's clock; a tick earlier
- * than the latest time the service has been given is refused with the whole request, so no
- * account ever sees its time go backwards.
+ * than the feed's last is refused with the whole request.
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { formatInstant, parseInstant } from '../../core/index.js';
@@ -62,13 +61,13 @@ export function priceRoutes(context: ServiceContext): FastifyPluginAsync {
       const receivedAt = request.startedAt;
       const response = await context.gate.run(principal.id, request.headers['idempotency-key'] as string | undefined, requestHash('POST', '/v1/prices', body), () => {
         const clock = context.now();
-        let last = context.live.latestGivenMs;
+        let last = context.live.feedLastMs;
         const stamped = ticks.map((tick): TickJson => {
           const ms = tick.givenMs ?? clock;
           if (ms < last) {
             const field = joinPath(tick.path, 'time');
-            throw new ServiceError(422, 'time/out-of-order', `${field || 'time'}: ${tick.givenTime ?? formatInstant(ms)} is before ${formatInstant(last)}, the latest time the service has been given`,
-              [{ field, message: 'before the latest time the service has been given' }]);
+            throw new ServiceError(422, 'time/out-of-order', `${field || 'time'}: ${tick.givenTime ?? formatInstant(ms)} is before ${formatInstant(last)}, the feed's last tick`,
+              [{ field, message: "before the feed's last tick" }]);
           }
           last = ms;
           return { ...(tick.venue !== undefined ? { venue: tick.venue } : {}), time: tick.givenTime ?? formatInstant(ms), prices: tick.prices };

@@ -41,8 +41,10 @@ export function statelessRoutes(context: ServiceContext): FastifyPluginAsync {
         throw new ServiceError(400, 'request/invalid', 'model.file: the service does not read files; bootstrap and replay models run with `stopout simulate`',
           [{ field: 'model.file', message: 'files are not read over HTTP' }]);
       }
-      const paths = typeof input.paths === 'number' ? input.paths : 0;
-      const steps = typeof input.steps === 'number' ? input.steps : 0;
+      // The cap applies to a well-formed size; anything else is the simulator's parser's to name.
+      const size = (value: unknown): number => (typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 0);
+      const paths = size(input.paths);
+      const steps = size(input.steps);
       if (paths * steps > context.options.maxPathSteps) {
         throw new ServiceError(413, 'simulate/too-large', `paths × steps = ${paths * steps} is more than this service runs in one request (${context.options.maxPathSteps})`,
           [{ field: 'paths', message: `paths × steps at most ${context.options.maxPathSteps}` }]);
