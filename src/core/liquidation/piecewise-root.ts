@@ -5,7 +5,8 @@
  * Why this terminates and is exact: the breakpoints split (0, ∞) into finitely many segments; on
  * each, g is affine, so two exact evaluations give its line and the line gives its one root (if
  * any). Breakpoints, roots and x0 split (0, ∞) into finitely many cells on which g has a constant
- * sign, found by one exact evaluation per cell. Walking the cells from x0 is then a finite scan.
+ * sign, found by one exact evaluation per cell. Walking the cells from x0 is then a finite scan,
+ * and a segment's root is found only when the walk reaches its segment.
  * No iteration, no tolerance: the tier that holds at the answer is the tier used to find it.
  */
 import {
@@ -39,22 +40,38 @@ function samplePoints(low: Rational | undefined, high: Rational | undefined): [R
   ];
 }
 
-function rootsInSegments(fn: PiecewiseAffine, breakpoints: readonly Rational[]): Rational[] {
-  const roots: Rational[] = [];
-  for (let index = 0; index <= breakpoints.length; index += 1) {
-    const low = breakpoints[index - 1];
-    const high = breakpoints[index];
-    const [first, second] = samplePoints(low, high);
-    const firstValue = fn.evaluate(first);
-    const slope = divideRational(subtractRational(fn.evaluate(second), firstValue), subtractRational(second, first));
-    if (signRational(slope) === 0) continue;
-    // g(x) = g(first) + slope × (x - first) = 0
-    const root = subtractRational(first, divideRational(firstValue, slope));
-    const aboveLow = low ? compareRational(root, low) > 0 : signRational(root) > 0;
-    const belowHigh = high ? compareRational(root, high) < 0 : true;
-    if (aboveLow && belowHigh) roots.push(root);
+/** The root of g's line on the segment (low, high), when it lies strictly inside; two evaluations. */
+function rootInSegment(fn: PiecewiseAffine, low: Rational | undefined, high: Rational | undefined): Rational | undefined {
+  const [first, second] = samplePoints(low, high);
+  const firstValue = fn.evaluate(first);
+  const slope = divideRational(subtractRational(fn.evaluate(second), firstValue), subtractRational(second, first));
+  if (signRational(slope) === 0) return undefined;
+  // g(x) = g(first) + slope × (x - first) = 0
+  const root = subtractRational(first, divideRational(firstValue, slope));
+  const aboveLow = low ? compareRational(root, low) > 0 : signRational(root) > 0;
+  const belowHigh = high ? compareRational(root, high) < 0 : true;
+  return aboveLow && belowHigh ? root : undefined;
+}
+
+/**
+ * The points that split (0, ∞) into cells (breakpoints, and each segment's root), strictly beyond
+ * x0 in `direction`, nearest first. Lazily: a segment's root costs two evaluations, and the walk
+ * usually stops in the first segment or two, so the segments past the answer are never evaluated.
+ */
+function* cellEdges(fn: PiecewiseAffine, breakpoints: readonly Rational[], x0: Rational, direction: 1 | -1): Generator<Rational> {
+  // Segment j is (breakpoints[j - 1], breakpoints[j]), open at 0 below and at ∞ above.
+  let j = direction < 0
+    ? breakpoints.findIndex((point) => compareRational(point, x0) >= 0)
+    : breakpoints.findIndex((point) => compareRational(point, x0) > 0);
+  if (j < 0) j = breakpoints.length;
+  for (; j >= 0 && j <= breakpoints.length; j += direction) {
+    const low = breakpoints[j - 1];
+    const high = breakpoints[j];
+    const root = rootInSegment(fn, low, high);
+    if (root && direction * compareRational(root, x0) > 0) yield root;
+    const far = direction < 0 ? low : high;
+    if (far) yield far;
   }
-  return roots;
 }
 
 function satisfies(value: Rational, condition: Condition): boolean {
@@ -70,24 +87,14 @@ export function firstBoundary(fn: PiecewiseAffine, x0: Rational, direction: 1 | 
   if (signRational(x0) <= 0) throw new RangeError('the starting coordinate must be positive');
   if (satisfies(fn.evaluate(x0), condition)) return x0;
   const breakpoints = sortedUnique(fn.breakpoints);
-  const points = sortedUnique([...breakpoints, ...rootsInSegments(fn, breakpoints), x0]);
-  const start = points.findIndex((point) => compareRational(point, x0) === 0);
-  if (direction < 0) {
-    for (let index = start; index >= 1; index -= 1) {
-      const upper = points[index] as Rational;
-      const lower = points[index - 1] as Rational;
-      if (satisfies(fn.evaluate(midpoint(lower, upper)), condition)) return upper;
-      if (satisfies(fn.evaluate(lower), condition)) return lower;
-    }
-    const lowest = points[0] as Rational;
-    return satisfies(fn.evaluate(divideRational(lowest, rational(2n))), condition) ? lowest : null;
+  // Walk the cells from x0: each cell's sign by its midpoint, then its far edge itself.
+  let near = x0;
+  for (const edge of cellEdges(fn, breakpoints, x0, direction)) {
+    if (satisfies(fn.evaluate(midpoint(near, edge)), condition)) return near;
+    if (satisfies(fn.evaluate(edge), condition)) return edge;
+    near = edge;
   }
-  for (let index = start; index < points.length - 1; index += 1) {
-    const lower = points[index] as Rational;
-    const upper = points[index + 1] as Rational;
-    if (satisfies(fn.evaluate(midpoint(lower, upper)), condition)) return lower;
-    if (satisfies(fn.evaluate(upper), condition)) return upper;
-  }
-  const highest = points[points.length - 1] as Rational;
-  return satisfies(fn.evaluate(addRational(highest, RATIONAL_ONE)), condition) ? highest : null;
+  // The last cell runs to 0 (or to ∞): one point inside it tells.
+  const inside = direction < 0 ? divideRational(near, rational(2n)) : addRational(near, RATIONAL_ONE);
+  return satisfies(fn.evaluate(inside), condition) ? near : null;
 }
