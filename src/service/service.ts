@@ -201,6 +201,11 @@ export async function startService(options: ServiceOptions, announce: (line: str
     snapshots.maybe();
   }, options.deadlineCheckMs > 0 ? options.deadlineCheckMs : 1000);
   deadlineTimer.unref();
+  // Quiet bands of accounts not keyed yet, a few milliseconds at a time (live-state.ts keyPending).
+  const keyingTimer = setInterval(() => {
+    if (ready.status === 'ok' && ready.live.pending.size) ready.live.keyPending(8);
+  }, 20);
+  keyingTimer.unref();
   const pruneTimer = setInterval(() => { void gate.prune(); }, 3_600_000);
   pruneTimer.unref();
   const snapshotCheck = bus.subscribe(() => snapshots.maybe());
@@ -210,6 +215,7 @@ export async function startService(options: ServiceOptions, announce: (line: str
     stopping ??= (async () => {
       ready.status = 'stopping';
       clearInterval(deadlineTimer);
+      clearInterval(keyingTimer);
       clearInterval(pruneTimer);
       snapshotCheck();
       await app.close();

@@ -23,7 +23,7 @@ export function authenticate(header: string | undefined, live: LiveState, adminH
     throw new ServiceError(401, 'auth/missing-key', 'an API key is required: Authorization: Bearer <key>', [{ field: 'Authorization', message: 'missing' }]);
   }
   const match = BEARER.exec(header);
-  const invalid = new ServiceError(401, 'auth/invalid-key', 'the API key is unknown or revoked', [{ field: 'Authorization', message: 'unknown or revoked key' }]);
+  const invalid = (): ServiceError => new ServiceError(401, 'auth/invalid-key', 'the API key is unknown or revoked', [{ field: 'Authorization', message: 'unknown or revoked key' }]);
   if (!match) {
     throw new ServiceError(401, 'auth/invalid-key', 'the Authorization header must read "Bearer <key>"', [{ field: 'Authorization', message: 'not a bearer key' }]);
   }
@@ -31,12 +31,12 @@ export function authenticate(header: string | undefined, live: LiveState, adminH
   const parsed = parseKey(text);
   if (parsed) {
     const record = live.keys.get(parsed.id);
-    if (!record || record.revoked || !secretMatches(parsed.secret, record.hash)) throw invalid;
+    if (!record || record.revoked || !secretMatches(parsed.secret, record.hash)) throw invalid();
     if (record.account !== undefined) return { kind: 'account', id: record.id, account: record.account };
     return { kind: 'scoped', id: record.id, scopes: new Set(record.scopes) };
   }
   if (adminHash !== null && secretMatches(text, adminHash)) return { kind: 'admin', id: 'admin' };
-  throw invalid;
+  throw invalid();
 }
 
 const forbidden = (what: string): ServiceError => new ServiceError(403, 'auth/forbidden', `this key may not ${what}`);

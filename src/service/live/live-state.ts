@@ -14,7 +14,7 @@
  */
 import {
   builtInVenueIds, eventToJson, formatInstant, parseInstant, parseScenario, step,
-  type EngineEvent, type EngineState, type Instant, type StepResult,
+  type Command, type EngineEvent, type EngineState, type Instant, type StepResult,
 } from '../../core/index.js';
 import { add, decimal, subtract, type Decimal } from '../../core/money/decimal.js';
 import type { Price } from '../../core/money/units.js';
@@ -30,6 +30,9 @@ import { RiskIndex } from './risk-index.js';
 import { TickClasses } from './tick-classes.js';
 
 export const VENUE_KEYS: readonly string[] = builtInVenueIds();
+
+/** The `always` reason of an account whose quiet bands are not computed yet. */
+export const NOT_KEYED = 'its bands are not computed yet';
 
 export interface KeyRecord {
   readonly id: string;
@@ -133,6 +136,8 @@ export class LiveState {
   readonly deadlineSlots = new Set<number>();
   /** Accounts stepped by ticks so far (for the benchmarks and metrics). */
   stepped = 0;
+  /** Accounts whose quiet bands are still to be computed (NOT_KEYED). */
+  readonly pending = new Set<number>();
 
   // ---------------------------------------------------------------------------------------------
   // Reading accounts.
@@ -226,11 +231,13 @@ export class LiveState {
    * price as a mark; the command is then stepped. What the engine accepted is the entry to make
    * durable; a refusal changes nothing (but the mark, which is kept).
    */
-  runCommand(accountId: string, json: CommandJson): CommandOutcome {
+  runCommand(accountId: string, json: CommandJson, parsed?: Command): CommandOutcome {
     const account = this.account(accountId);
     const time = parseInstant(json.time);
     if (!time) throw new TypeError('a command reaches the fold with its time');
-    const command = commandFromJson(this.materialize(account), json);
+    // The edge has parsed it already (to answer 400 naming the field): only its time was missing.
+    const command = parsed ? { ...parsed, time } : commandFromJson(this.materialize(account), json);
+    this.materialize(account);
     const seq = this.seq + 1;
     const kept: CommandJson[] = [];
     const events: StoredEvent[] = [];
@@ -340,8 +347,15 @@ export class LiveState {
     for (const venue of venues) {
       for (const [symbol, price] of tick.approximate) this.index.collect(venue, symbol, price, candidates);
     }
-    const slots = [...candidates].sort((a, b) => a - b);
-    for (const slot of slots) this.materialize(this.slots[slot] as LiveAccount);
+    const slots: number[] = [];
+    for (const slot of [...candidates].sort((a, b) => a - b)) {
+      const account = this.slots[slot] as LiveAccount;
+      this.materialize(account);
+      // An account not keyed yet is keyed now, on its marks before this tick: the tick may well
+      // be inside its bands, and then it is not stepped either.
+      if (account.always === NOT_KEYED && this.key(account) && this.quietFor(account, tick, venues)) continue;
+      slots.push(slot);
+    }
     for (const venue of venues) {
       const latest = this.feed.get(venue);
       if (!latest) continue;
@@ -385,13 +399,53 @@ export class LiveState {
   }
 
   /**
+   * Computes the quiet bands of accounts not keyed yet, for about `budgetMs` of work (all of them
+   * when Infinity); returns how many are left. The service runs it when idle, so that making an
+   * account costs no more than parsing it, and most are keyed before their first tick.
+   */
+  keyPending(budgetMs: number): number {
+    const until = performance.now() + budgetMs;
+    for (const slot of this.pending) {
+      const account = this.slots[slot] as LiveAccount;
+      this.materialize(account);
+      this.key(account);
+      if (performance.now() >= until) break;
+    }
+    return this.pending.size;
+  }
+
+  /** Keys an account not keyed yet by its quiet bands (on its current state); true when it got bands. */
+  private key(account: LiveAccount): boolean {
+    this.pending.delete(account.slot);
+    const held = heldInstruments(account.state);
+    const bands = quietBands(account.state);
+    account.always = bands.kind === 'always' ? bands.reason : null;
+    account.ranges = bands.kind === 'bands' ? bands.ranges : null;
+    this.index.set(account.slot, account.venueKey, { ranges: new Map(held.map((symbol) => [symbol, account.ranges?.get(symbol) ?? 'always'])) });
+    return account.ranges !== null;
+  }
+
+  /** Whether every price the tick gives the account lies inside its bands (the tick then changes nothing but its marks). */
+  private quietFor(account: LiveAccount, tick: ParsedTick, venues: readonly string[]): boolean {
+    if (!venues.includes(account.venueKey) || !account.ranges) return false;
+    for (const [symbol, price] of tick.approximate) {
+      const range = account.ranges.get(symbol);
+      if (range && !(price >= range.lo && price <= range.hi)) return false;
+    }
+    return true;
+  }
+
+  /**
    * Files the account under the class of what it holds and keys it in the risk index: by its
-   * quiet bands, or on every tick when the bands cannot speak for it (see `alwaysReason`).
+   * quiet bands, or on every tick when the bands cannot speak for it (see `alwaysReason`). The
+   * bands themselves are computed later (`keyPending`, or at the account's next tick): until then
+   * the account is NOT_KEYED, and every tick of its instruments looks at it.
    */
   private rekey(account: LiveAccount, saved?: Pick<LiveAccount, 'ranges' | 'syncCount' | 'always'>): void {
     const { state } = account;
     const held = heldInstruments(state);
     if (held.length === 0) {
+      this.pending.delete(account.slot);
       account.tickClass = null;
       account.syncCount = 0;
       account.always = null;
@@ -400,14 +454,10 @@ export class LiveState {
     } else {
       account.tickClass = this.classes.get(account.venueKey, held);
       account.syncCount = saved ? saved.syncCount : account.tickClass.count;
-      account.always = saved ? saved.always : this.alwaysReason(account);
-      let ranges = saved?.ranges ?? null;
-      if (!account.always && !ranges) {
-        const bands = quietBands(state);
-        if (bands.kind === 'always') account.always = bands.reason;
-        else ranges = bands.ranges;
-      }
-      account.ranges = account.always ? null : ranges;
+      account.always = saved ? saved.always : this.alwaysReason(account) ?? NOT_KEYED;
+      account.ranges = account.always ? null : saved?.ranges ?? null;
+      if (account.always === NOT_KEYED) this.pending.add(account.slot);
+      else this.pending.delete(account.slot);
       const keyed = new Map<string, { lo: number; hi: number } | 'always'>();
       for (const symbol of held) keyed.set(symbol, account.ranges?.get(symbol) ?? 'always');
       this.index.set(account.slot, account.venueKey, { ranges: keyed });

@@ -39,11 +39,12 @@ import { exposureBreakpoints } from '../../core/margin/maintenance-margin.js';
 import {
   exposures, marginCallThreshold, marginScopes, scopeEquity, scopeRequirement, type MarginScope,
 } from '../../core/margin/margin-scope.js';
-import { scopeStatus, valueScope } from '../../core/margin/scope-valuation.js';
+import { scopeStatus } from '../../core/margin/scope-valuation.js';
 import {
   addRational, compareRational, divideRational, fromDecimal, multiplyRational, negateRational, rational, signRational,
   subtractRational, type Rational,
 } from '../../core/money/rational.js';
+import { parseDecimal } from '../../core/money/decimal.js';
 import { asInstrumentId, type Price } from '../../core/money/units.js';
 
 /** A range of prices of one instrument, as floats already shrunk inward: lo may be 0, hi Infinity. */
@@ -57,7 +58,7 @@ export type QuietBands =
   | { readonly kind: 'always'; readonly reason: string };
 
 /** How far from the mark a range may reach, as a factor of the coordinate. */
-const RANGE_CAP = 10n;
+const RANGE_CAP = 2n;
 /** Relative inward shrink of the float bounds: far above a double's rounding error. */
 const SHRINK = 1e-9;
 const BUDGET_SHARE = rational(2n ** 20n - 1n, 2n ** 20n);
@@ -77,11 +78,13 @@ interface Condition {
  */
 function conditions(state: EngineState, scope: MarginScope, prices: PriceMap): Condition[] | undefined {
   const { venue } = state.snapshot;
-  const { exact } = valueScope(venue, scope, prices, state.snapshot.currencyDecimals);
-  const equity = exact.equity;
-  const liquidationSlack = subtractRational(exact.equity, exact.liquidation);
-  const callSlack = subtractRational(exact.equity, exact.marginCall);
-  const status = scopeStatus(venue, exact.equity, exact.marginCall, exact.liquidation);
+  // The exact figures the engine decides on (valueScope's `exact`), without the booked ones.
+  const equity = scopeEquity(scope, prices);
+  const liquidation = scopeRequirement(venue, scope, prices, venue.liquidation);
+  const marginCall = scopeRequirement(venue, scope, prices, marginCallThreshold(venue));
+  const liquidationSlack = subtractRational(equity, liquidation);
+  const callSlack = subtractRational(equity, marginCall);
+  const status = scopeStatus(venue, equity, marginCall, liquidation);
   const called = state.marginCalls.has(scope.id);
   if (status === 'liquidation' || status === 'bankrupt' || isCalled(venue, status) !== called) return undefined;
   const strictLiquidation = venue.liquidationTrigger === 'at-or-below';
@@ -115,6 +118,8 @@ function slacksAt(snapshot: AccountSnapshot, scope: MarginScope, prices: PriceMa
 interface Walk {
   /** h_c(x) for every condition, at coordinate x. */
   readonly heights: (x: Rational) => Rational[];
+  /** The heights at the mark: the budgets. */
+  readonly start: readonly Rational[];
   readonly breakpoints: readonly Rational[];
   readonly x0: Rational;
 }
@@ -136,10 +141,12 @@ function reach(walk: Walk, direction: 1 | -1): Rational {
   ends.push(cap);
   let from = walk.x0;
   for (const to of ends) {
-    const span = subtractRational(to, from);
-    const first = addRational(from, multiplyRational(span, rational(1n, 3n)));
-    const second = addRational(from, multiplyRational(span, rational(2n, 3n)));
-    const atFirst = walk.heights(first);
+    // Two points inside the piece give its line. The mark itself is one where the walk starts (the
+    // heights there are the budgets, and the piece around the mark has no breakpoint at it).
+    const starting = from === walk.x0;
+    const first = starting ? from : pointBetween(from, to, 1 / 3);
+    const second = pointBetween(from, to, 2 / 3);
+    const atFirst = starting ? walk.start : walk.heights(first);
     const atSecond = walk.heights(second);
     let nearest: Rational | undefined;
     atFirst.forEach((height, index) => {
@@ -157,6 +164,26 @@ function reach(walk: Walk, direction: 1 | -1): Rational {
     from = to;
   }
   return cap;
+}
+
+/**
+ * A point strictly inside (from, to), near `share` of the way: a short decimal when one fits (so
+ * the exact arithmetic stays small), the exact fraction of the way otherwise.
+ */
+function pointBetween(from: Rational, to: Rational, share: number): Rational {
+  const low = rationalToNumber(from);
+  const high = rationalToNumber(to);
+  const guess = low + (high - low) * share;
+  if (Number.isFinite(guess) && guess > 0) {
+    const text = guess.toPrecision(12);
+    if (!text.includes('e')) {
+      const parsed = parseDecimal(text);
+      const point = parsed ? fromDecimal(parsed) : undefined;
+      if (point && compareRational(point, from) * compareRational(point, to) < 0) return point;
+    }
+  }
+  const numerator = BigInt(Math.round(share * 1024));
+  return addRational(from, multiplyRational(subtractRational(to, from), rational(numerator, 1024n)));
 }
 
 /** A positive fraction as a double, exact to a few ulps whatever the size of its terms. */
@@ -190,6 +217,7 @@ function instrumentRange(
     return multiplyRational(multiplyRational(size, BUDGET_SHARE), rational(1n, BigInt(instruments)));
   });
   const walk: Walk = {
+    start: budgets,
     x0: coordinateOfPrice(kind, prices.get(asInstrumentId(symbol)) as Rational),
     breakpoints: exposures(positions).flatMap((exposure) => exposureBreakpoints(state.snapshot.venue, exposure)),
     heights: (x) => {

@@ -131,7 +131,7 @@ export function accountRoutes(context: ServiceContext): FastifyPluginAsync {
         requestHash('POST', `/v1/accounts/${account.id}/commands`, body), () => {
           const given = typeof body.time === 'string' ? parseInstant(body.time) : undefined;
           const json = { ...body, time: given ? body.time : context.commandTime(live.materialize(account).time?.ms) } as CommandJson;
-          const outcome = live.runCommand(account.id, json);
+          const outcome = live.runCommand(account.id, json, command);
           const entries = outcome.entry && outcome.seq !== null ? [{ ...outcome.entry, seq: outcome.seq } as never] : [];
           context.metrics.commands.inc({ type: String(body.type), outcome: outcome.rejected ? 'refused' : 'applied' });
           if (outcome.rejected) {
