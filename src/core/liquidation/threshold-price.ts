@@ -19,7 +19,7 @@ import type { AccountSnapshot, PriceMap } from '../account/account-snapshot.js';
 import type { Position } from '../account/position.js';
 import { coordinateDirection, coordinateOfPrice, pnlDirection, priceOfCoordinate } from '../instrument/coordinate.js';
 import { add, decimal, sign, subtract, type Decimal } from '../money/decimal.js';
-import { fromDecimal, RATIONAL_ZERO, roundRationalToIncrement, subtractRational, type Rational } from '../money/rational.js';
+import { addRational, fromDecimal, RATIONAL_ZERO, roundRationalToIncrement, subtractRational, type Rational } from '../money/rational.js';
 import { asPrice, type Price } from '../money/units.js';
 import { exposureBreakpoints } from '../margin/maintenance-margin.js';
 import {
@@ -58,12 +58,17 @@ export function thresholdGap(
   const threshold = kind === 'liquidation' ? venue.liquidation : marginCallThreshold(venue);
   const pricesAt = (x: Rational): PriceMap => new Map(prices).set(symbol, priceOfCoordinate(instrumentKind, x));
   const onInstrument = exposures(scope.positions).filter((exposure) => exposure[0]?.instrument.symbol === symbol);
+  // Equity and requirements are sums over positions (and over exposures, which never span two
+  // instruments): the other instruments' part is the same at every x, so it is valued once.
+  const gapOf = (part: MarginScope, at: PriceMap): Rational => {
+    const requirement = kind === 'bankruptcy' ? RATIONAL_ZERO : scopeRequirement(venue, part, at, threshold);
+    return subtractRational(scopeEquity(part, at), requirement);
+  };
+  const moving: MarginScope = { ...scope, positions: scope.positions.filter((each) => each.instrument.symbol === symbol) };
+  const still: MarginScope = { ...scope, collateral: RATIONAL_ZERO, positions: scope.positions.filter((each) => each.instrument.symbol !== symbol) };
+  const constant = still.positions.length ? gapOf(still, prices) : RATIONAL_ZERO;
   return {
-    evaluate: (x) => {
-      const at = pricesAt(x);
-      const requirement = kind === 'bankruptcy' ? RATIONAL_ZERO : scopeRequirement(venue, scope, at, threshold);
-      return subtractRational(scopeEquity(scope, at), requirement);
-    },
+    evaluate: (x) => addRational(gapOf(moving, pricesAt(x)), constant),
     breakpoints: onInstrument.flatMap((exposure) => exposureBreakpoints(venue, exposure)),
   };
 }
