@@ -24,7 +24,7 @@ import { compareRational, fromDecimal, multiplyRational, signRational, toDecimal
 import { asQuantity, type Quantity } from '../money/units.js';
 import { settleDeficit } from './deficits.js';
 import { closeAt, type ClosedPart } from './fills.js';
-import { markPriceMap, scopeOf, scopesOf, valuationOf } from './valuation-cache.js';
+import { decisionOf, markPriceMap, scopeOf, scopesOf, valuationOf } from './valuation-cache.js';
 import type { Transaction } from './transaction.js';
 
 interface PlannedClose {
@@ -40,9 +40,9 @@ function scopeById(tx: Transaction, id: string): MarginScope | undefined {
 function mustLiquidate(tx: Transaction, scope: MarginScope): boolean {
   const { venue } = tx.snapshot;
   if (scope.positions.length === 0) return false;
-  const valuation = valuationOf(tx.snapshot, scope.id);
-  if (!valuation || !breachesLiquidation(venue, valuation.exact.equity, valuation.exact.liquidation)) return false;
-  if (venue.cureDays === 0 || signRational(valuation.exact.equity) < 0) return true;
+  const decision = decisionOf(tx.snapshot, scope.id);
+  if (!decision || !breachesLiquidation(venue, decision.exact.equity, decision.exact.liquidation)) return false;
+  if (venue.cureDays === 0 || signRational(decision.exact.equity) < 0) return true;
   const deadline = tx.state.marginCalls.get(scope.id)?.deadlineMs;
   return deadline !== undefined && tx.time !== undefined && tx.time.ms >= deadline;
 }
@@ -58,8 +58,8 @@ function partialPlan(tx: Transaction, scope: MarginScope): PlannedClose[] | unde
     compareRational(notionalAt(position, prices.get(position.instrument.symbol) ?? fromDecimal(position.entryPrice)), partial.notionalAbove) > 0;
   if (!scope.positions.some(large)) return undefined;
   // Past bankruptcy there is nothing left to sell in parts: the backstop takes the scope whole.
-  const valuation = valuationOf(tx.snapshot, scope.id);
-  if (!valuation || signRational(valuation.exact.equity) <= 0) return undefined;
+  const decision = decisionOf(tx.snapshot, scope.id);
+  if (!decision || signRational(decision.exact.equity) <= 0) return undefined;
   return scope.positions.map((position) => ({
     position,
     quantity: large(position)

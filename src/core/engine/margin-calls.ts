@@ -7,11 +7,11 @@
  * after which the broker sells; the seed article's three answers to a call (close a position, add
  * funds, wait) are the commands close, deposit and the marks that follow.
  */
-import { depositToCure, type MarginStatus } from '../margin/scope-valuation.js';
+import { depositToCure, type MarginStatus, type ScopeValuation } from '../margin/scope-valuation.js';
 import type { VenueProfile } from '../venue/venue-profile.js';
 import { addBusinessDays, formatInstant } from './instant.js';
 import type { MarginCall } from './engine-types.js';
-import { scopesOf, valuationOf } from './valuation-cache.js';
+import { decisionOf, scopesOf, valuationOf } from './valuation-cache.js';
 import type { Transaction } from './transaction.js';
 
 /**
@@ -33,10 +33,13 @@ export function reviewMarginCalls(tx: Transaction, issueOnly = false): void {
   for (const scope of scopesOf(tx.snapshot)) {
     if (scope.positions.length === 0) continue;
     open.add(scope.id);
-    const valuation = valuationOf(tx.snapshot, scope.id);
-    if (!valuation) continue;
-    const called = isCalled(venue, valuation.status);
+    const decision = decisionOf(tx.snapshot, scope.id);
+    if (!decision) continue;
+    const called = isCalled(venue, decision.status);
     const existing = calls.get(scope.id);
+    if (called === Boolean(existing)) continue;
+    // Something to say: the booked figures.
+    const valuation = valuationOf(tx.snapshot, scope.id) as ScopeValuation;
     if (called && !existing) {
       const deadlineMs = venue.cureDays > 0 && tx.time ? addBusinessDays(tx.time.ms, venue.cureDays) : undefined;
       const call: MarginCall = { ...(tx.time ? { issuedAt: tx.time } : {}), ...(deadlineMs !== undefined ? { deadlineMs } : {}) };
