@@ -1,7 +1,13 @@
 #!/usr/bin/env node
-// `npm run bench`: the core's benchmarks, then the risk book, then the simulator against numpy, each
-// printing its table and a JSON line; the simulator's JSON is the last line. Extra arguments go to
-// the risk book (`--positions`, `--ticks`, `--naive-seconds`) and the simulator (`--paths N`), each taking the ones it knows.
+// `npm run bench`: the core's benchmarks, then the risk book, then the simulator against numpy, then
+// the risk book's own settlement against the service's fold on the same book and ticks, then the
+// service (`stopout serve` against a hello-world server and its own in-process book), each
+// printing its table and a JSON line; the service's JSON ({"service": {...}}) is the last line.
+// Extra arguments go to the benchmark that knows them, each taking its own: the risk book
+// (`--positions`, `--ticks`, `--naive-seconds`), the simulator (`--paths N`), the book against the
+// fold (`--book-versus-accounts`, `--book-versus-ticks`), the service
+// (`--accounts`, `--positions-per-account`, `--book-accounts`, `--batches`, `--batch-size`,
+// `--command-accounts`, `--connections`, `--duration`, `--warmup`, `--seed`, `--profile`, `--phases`).
 import { spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -11,6 +17,11 @@ const runs = [
   ['bench/run.ts', []],
   ['bench/risk-book.ts', only(['--positions', '--ticks', '--naive-seconds'])],
   ['bench/simulate.ts', only(['--paths'])],
+  ['bench/book-versus-step.ts', only(['--book-versus-accounts', '--book-versus-ticks'])],
+  ['bench/service.ts', only([
+    '--accounts', '--positions-per-account', '--book-accounts', '--batches', '--batch-size', '--command-accounts',
+    '--connections', '--duration', '--warmup', '--seed', '--profile', '--phases',
+  ])],
 ];
 for (const [script, extra] of runs) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', script, ...extra], { cwd: root, stdio: 'inherit' });
