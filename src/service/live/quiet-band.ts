@@ -81,7 +81,8 @@ function conditions(state: EngineState, scope: MarginScope, prices: PriceMap): C
   // The exact figures the engine decides on (valueScope's `exact`), without the booked ones.
   const equity = scopeEquity(scope, prices);
   const liquidation = scopeRequirement(venue, scope, prices, venue.liquidation);
-  const marginCall = scopeRequirement(venue, scope, prices, marginCallThreshold(venue));
+  const callThreshold = marginCallThreshold(venue);
+  const marginCall = callThreshold === venue.liquidation ? liquidation : scopeRequirement(venue, scope, prices, callThreshold);
   const liquidationSlack = subtractRational(equity, liquidation);
   const callSlack = subtractRational(equity, marginCall);
   const status = scopeStatus(venue, equity, marginCall, liquidation);
@@ -90,7 +91,9 @@ function conditions(state: EngineState, scope: MarginScope, prices: PriceMap): C
   const strictLiquidation = venue.liquidationTrigger === 'at-or-below';
   const list: Condition[] = [{ slack: 0, sigma: 1, value: equity }];
   if (!called) {
-    list.push({ slack: 1, sigma: 1, value: liquidationSlack }, { slack: 2, sigma: 1, value: callSlack });
+    list.push({ slack: 1, sigma: 1, value: liquidationSlack });
+    // Where the call's requirement is the liquidation's, its condition is the same one.
+    if (marginCallThreshold(venue) !== venue.liquidation) list.push({ slack: 2, sigma: 1, value: callSlack });
   } else {
     // Stays called (S_c < 0) and, away from a cure period, clear of liquidation.
     list.push({ slack: 2, sigma: -1, value: callSlack });
@@ -108,11 +111,11 @@ function conditions(state: EngineState, scope: MarginScope, prices: PriceMap): C
 function slacksAt(snapshot: AccountSnapshot, scope: MarginScope, prices: PriceMap): [Rational, Rational, Rational] {
   const { venue } = snapshot;
   const equity = scopeEquity(scope, prices);
-  return [
-    equity,
-    subtractRational(equity, scopeRequirement(venue, scope, prices, venue.liquidation)),
-    subtractRational(equity, scopeRequirement(venue, scope, prices, marginCallThreshold(venue))),
-  ];
+  const liquidation = subtractRational(equity, scopeRequirement(venue, scope, prices, venue.liquidation));
+  // A venue with no margin call of its own calls where it liquidates: the same requirement.
+  const callThreshold = marginCallThreshold(venue);
+  const call = callThreshold === venue.liquidation ? liquidation : subtractRational(equity, scopeRequirement(venue, scope, prices, callThreshold));
+  return [equity, liquidation, call];
 }
 
 interface Walk {
