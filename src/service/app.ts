@@ -110,6 +110,31 @@ function sendProblem(reply: FastifyReply, body: ReturnType<typeof problem>): Fas
   return reply.code(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
+/** How long, and how much, an oversized body is read and thrown away after its 413. */
+const LINGER_MS = 10_000;
+const LINGER_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A client still sending an oversized body would be reset mid-upload if the connection closed
+ * at once, and would never read its 413 (fetch reports EPIPE). So the rest of the body is read and
+ * thrown away, for a while and up to a size (past either, the connection is closed).
+ */
+function lingerAfterTooLarge(request: FastifyRequest): void {
+  const raw = request.raw;
+  const socket = raw.socket;
+  let drained = 0;
+  const close = (): void => { if (!socket.destroyed) socket.destroySoon(); };
+  const timer = setTimeout(close, LINGER_MS);
+  timer.unref();
+  raw.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > LINGER_BYTES) close();
+  });
+  // Drained in time: the connection goes on as any other (the client may send its next request on it).
+  raw.once('end', () => clearTimeout(timer));
+  raw.resume();
+}
+
 /** The one error handler: every failure becomes problem+json. */
 function handleError(context: ServiceContext) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
@@ -124,6 +149,9 @@ function handleError(context: ServiceContext) {
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
         return sendProblem(reply, problem(400, 'request/invalid', `the body is not valid JSON: ${error.message}`, [{ field: '', message: 'not valid JSON' }]));
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        // Fastify asks for the connection to close at once; it closes once the body is drained instead.
+        reply.removeHeader('connection');
+        lingerAfterTooLarge(request);
         return sendProblem(reply, problem(413, 'request/too-large', `the body is larger than this endpoint takes (${request.routeOptions.bodyLimit ?? BODY_LIMIT} bytes)`, [{ field: '', message: 'too large' }]));
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return sendProblem(reply, problem(415, 'request/unsupported-media-type', 'send JSON: Content-Type: application/json', [{ field: 'Content-Type', message: `got ${describe(request.headers['content-type'])}` }]));
