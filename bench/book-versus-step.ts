@@ -15,19 +15,11 @@ import { formatInstant } from '../src/core/index.js';
 import { applyIndexedTick, createIndexedBook, type BookEvent } from '../src/core/book/index.js';
 import { LiveState } from '../src/service/live/live-state.js';
 import { accountScenarioJson, engineFor, FAMILIES, planBook, priceText, specOf, walk, type Plan } from '../test/support/book-plan.js';
+import { whole } from './flags.js';
 
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at < 0 ? fallback : Number(process.argv[at + 1]);
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    console.error(`--${name} needs a whole number above 0`);
-    process.exit(2);
-  }
-  return value;
-}
 
-const accounts = flag('book-versus-accounts', 5000);
-const tickCount = flag('book-versus-ticks', 20_000);
+const accounts = whole('book-versus-accounts', 5000);
+const tickCount = whole('book-versus-ticks', 20_000);
 // One family per venue, so that a tick of a symbol means one instrument in both (the custom
 // families share their base venue's symbols).
 const families = FAMILIES.flatMap((family, index) => (typeof family.venue === 'string' ? [index] : []));

@@ -23,21 +23,12 @@
 import Table from 'cli-table3';
 import type { BookEvent } from '../src/core/book/index.js';
 import * as book from '../src/core/book/index.js';
+import { flag } from './flags.js';
 
 // Module-local bindings: tsx loads the sources as CommonJS, where each use of a named import is a
 // getter call (two here, through index.ts), which would be timed with every tick.
 const { applyIndexedTick, applyNaiveTick, createIndexedBook, createNaiveBook, randomBook, randomTicks } = book;
 
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isFinite(value) || value <= 0) {
-    console.error(`--${name} needs a positive number`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const positions = Math.round(flag('positions', 1_000_000));
 const accounts = Math.max(1, Math.round(positions / 10));

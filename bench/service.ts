@@ -45,23 +45,12 @@ import type { FeedConfig, FeedResult } from './service-feed.js';
 import { ADMIN_KEY, postMany, residentMegabytes, runChild, send, startHello, startServe, type Server } from './service-processes.js';
 import { profileText, summarizeProfile } from './service-profile.js';
 import { FEEDS, SCALE_VENUES, accountBody, makeAccount, tickBatches, type AccountSpec } from './service-workload.js';
+import { flag, whole } from './flags.js';
 
 // The built service, as `stopout serve` runs it; typed by the sources it is built from.
 const DIST = new URL('../dist/', import.meta.url);
 const { formatInstant } = (await import(new URL('core/index.js', DIST).href)) as typeof Core;
 const { LiveState } = (await import(new URL('service/live/live-state.js', DIST).href)) as typeof Live;
-
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isFinite(value) || value <= 0) {
-    console.error(`--${name} needs a positive number`);
-    process.exit(2);
-  }
-  return value;
-}
-const whole = (name: string, fallback: number): number => Math.round(flag(name, fallback));
 
 const SCALE_ACCOUNTS = whole('accounts', 100_000);
 const POSITIONS_PER_ACCOUNT = whole('positions-per-account', 10);

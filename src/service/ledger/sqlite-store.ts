@@ -16,64 +16,9 @@ import { deliveryFromRow, entryFromRow, eventFromRow, type DeliveryRow, type Ent
 import type {
   CommitBatch, DeliveryRecord, EventQuery, IdempotencyRecord, LedgerStore, SnapshotHeader, StoredDelivery,
 } from './store.js';
+import { ledgerSchema, SQLITE } from './schema.js';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS entries (
-  seq INTEGER PRIMARY KEY,
-  type TEXT NOT NULL,
-  account TEXT,
-  body TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS entries_by_account ON entries (account, seq) WHERE account IS NOT NULL;
-CREATE INDEX IF NOT EXISTS entries_ticks ON entries (seq) WHERE type = 'ticks';
-CREATE TABLE IF NOT EXISTS events (
-  id INTEGER PRIMARY KEY,
-  seq INTEGER NOT NULL,
-  account TEXT NOT NULL,
-  type TEXT NOT NULL,
-  body TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_by_account ON events (account, id);
-CREATE INDEX IF NOT EXISTS events_by_type ON events (type, id);
-CREATE TABLE IF NOT EXISTS idempotency (
-  principal TEXT NOT NULL,
-  key TEXT NOT NULL,
-  request_hash TEXT NOT NULL,
-  status INTEGER NOT NULL,
-  body TEXT NOT NULL,
-  created_ms INTEGER NOT NULL,
-  PRIMARY KEY (principal, key)
-);
-CREATE INDEX IF NOT EXISTS idempotency_by_age ON idempotency (created_ms);
-CREATE TABLE IF NOT EXISTS snapshots (
-  id INTEGER PRIMARY KEY,
-  seq INTEGER NOT NULL,
-  created_ms INTEGER NOT NULL,
-  hash TEXT,
-  chunks INTEGER,
-  complete INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS snapshot_chunks (
-  snapshot INTEGER NOT NULL,
-  chunk INTEGER NOT NULL,
-  body TEXT NOT NULL,
-  PRIMARY KEY (snapshot, chunk)
-);
-CREATE TABLE IF NOT EXISTS deliveries (
-  id INTEGER PRIMARY KEY,
-  webhook TEXT NOT NULL,
-  event INTEGER NOT NULL,
-  account TEXT NOT NULL,
-  attempt INTEGER NOT NULL,
-  status TEXT NOT NULL,
-  response_code INTEGER,
-  time_ms INTEGER NOT NULL,
-  next_retry_ms INTEGER,
-  error TEXT
-);
-CREATE INDEX IF NOT EXISTS deliveries_by_webhook ON deliveries (webhook, id);
-CREATE INDEX IF NOT EXISTS deliveries_by_event ON deliveries (webhook, event, id);
-`;
+const SCHEMA = ledgerSchema(SQLITE);
 
 export class SqliteStore implements LedgerStore {
   readonly kind = 'sqlite';
