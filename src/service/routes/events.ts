@@ -40,6 +40,9 @@ function filterOf(context: ServiceContext, request: FastifyRequest): Filter {
 const matches = (filter: Filter, event: StoredEvent): boolean =>
   (filter.account === undefined || event.account === filter.account) && (filter.type === undefined || event.type === filter.type);
 
+/** What a stream may hold unsent for a slow client before it is ended. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
 /** Open streams, ended when the service stops. */
 const openStreams = new Set<FastifyReply>();
 
@@ -82,9 +85,13 @@ export function eventRoutes(context: ServiceContext): FastifyPluginAsync {
       raw.write(': stopout events\n\n');
       openStreams.add(reply);
       const write = (event: StoredEvent): void => {
-        if (event.id <= sent) return;
+        if (event.id <= sent || raw.destroyed) return;
         sent = event.id;
-        if (matches(filter, event)) raw.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.json)}\n\n`);
+        if (!matches(filter, event)) return;
+        raw.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.json)}\n\n`);
+        // A client that does not read is let go rather than buffered without end: it resumes from
+        // its Last-Event-ID, and nothing is lost.
+        if (raw.writableLength > MAX_BUFFERED_BYTES) raw.end();
       };
       let held: StoredEvent[] | null = [];
       const unsubscribe = context.bus.subscribe((events) => {
