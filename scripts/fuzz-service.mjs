@@ -48,16 +48,20 @@ if (url === undefined) {
 }
 
 console.log(`fuzzing ${url}: ${requests} requests, seed ${seed}`);
-const every = Math.max(1, Math.floor(requests / 10));
+// A progress line on a terminal (standard error, redrawn), nothing otherwise.
+const tty = Boolean(process.stderr.isTTY);
 let summary;
 try {
   summary = await fuzz.runFuzz({
     url, adminKey, seed, requests, hashEvery: Number(values['hash-every']), inProcess: service !== undefined,
     progress: (done, partial) => {
-      if (done % every === 0) console.log(`  ${done} requests, ${partial.violations.length} violations, ${partial.serverErrors} 5xx`);
+      if (tty && (done % 50 === 0 || done === requests)) {
+        process.stderr.write(`\r  ${done}/${requests} requests, ${partial.violations.length} violations, ${partial.serverErrors} 5xx`);
+      }
     },
   });
 } finally {
+  if (tty) process.stderr.write('\r\x1b[K');
   await service?.stop();
 }
 console.log(fuzz.formatSummary(summary, Number(values.violations)));
