@@ -81,8 +81,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
     process.stderr.write(`stopout serve: ${code === 'EADDRINUSE' ? `port ${options.port} is in use on ${options.host}` : code === 'EACCES' ? `not allowed: ${message}` : message}\n`);
     return error instanceof StartupError || code === 'EADDRINUSE' || code === 'EACCES' || code === 'ECONNREFUSED' ? EXIT_BAD_INPUT : EXIT_INTERNAL;
   }
-  const where = options.databaseUrl ? running.context.store.location : running.context.store.location;
-  process.stdout.write(`ledger: ${running.context.store.kind} at ${where}\n`);
+  process.stdout.write(`ledger: ${running.context.store.kind} at ${running.context.store.location}\n`);
   if (running.madeAdminKey) {
     process.stdout.write(`admin key (shown once; STOPOUT_ADMIN_KEY chooses your own): ${running.madeAdminKey}\n`);
   } else if (options.adminKey === undefined) {

@@ -136,41 +136,38 @@ function lingerAfterTooLarge(request: FastifyRequest): void {
 }
 
 /** The one error handler: every failure becomes problem+json. */
-function handleError(context: ServiceContext) {
-  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
-    if (error instanceof ServiceError) return sendProblem(reply, errorBody(error));
-    if (error.validation) {
-      const errors = validationErrors(error.validation as unknown as ErrorObject[]);
-      const first = errors[0];
-      return sendProblem(reply, problem(400, 'request/invalid', first ? `${first.field || error.validationContext || 'body'}: ${first.message}` : 'the request is invalid', errors));
-    }
-    switch (error.code) {
-      case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return sendProblem(reply, problem(400, 'request/invalid', `the body is not valid JSON: ${error.message}`, [{ field: '', message: 'not valid JSON' }]));
-      case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        // Fastify asks for the connection to close at once; it closes once the body is drained instead.
-        reply.removeHeader('connection');
-        lingerAfterTooLarge(request);
-        return sendProblem(reply, problem(413, 'request/too-large', `the body is larger than this endpoint takes (${request.routeOptions.bodyLimit ?? BODY_LIMIT} bytes)`, [{ field: '', message: 'too large' }]));
-      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return sendProblem(reply, problem(415, 'request/unsupported-media-type', 'send JSON: Content-Type: application/json', [{ field: 'Content-Type', message: `got ${describe(request.headers['content-type'])}` }]));
-      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-        return sendProblem(reply, problem(400, 'request/invalid', 'the Content-Length does not match the body', [{ field: 'Content-Length', message: 'does not match the body' }]));
-      default:
-        break;
-    }
-    if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
+function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof ServiceError) return sendProblem(reply, errorBody(error));
+  if (error.validation) {
+    const errors = validationErrors(error.validation as unknown as ErrorObject[]);
+    const first = errors[0];
+    return sendProblem(reply, problem(400, 'request/invalid', first ? `${first.field || error.validationContext || 'body'}: ${first.message}` : 'the request is invalid', errors));
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return sendProblem(reply, problem(400, 'request/invalid', `the body is not valid JSON: ${error.message}`, [{ field: '', message: 'not valid JSON' }]));
-    }
-    if (error.statusCode === 429) return sendProblem(reply, problem(429, 'rate/limited', error.message));
-    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-      return sendProblem(reply, problem(error.statusCode, 'request/invalid', error.message));
-    }
-    request.log.error({ err: error }, 'request failed');
-    context.metrics.requests.inc({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: '500' });
-    return sendProblem(reply, problem(500, 'internal/error', 'the service failed to answer; the failure is logged'));
-  };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      // Fastify asks for the connection to close at once; it closes once the body is drained instead.
+      reply.removeHeader('connection');
+      lingerAfterTooLarge(request);
+      return sendProblem(reply, problem(413, 'request/too-large', `the body is larger than this endpoint takes (${request.routeOptions.bodyLimit ?? BODY_LIMIT} bytes)`, [{ field: '', message: 'too large' }]));
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return sendProblem(reply, problem(415, 'request/unsupported-media-type', 'send JSON: Content-Type: application/json', [{ field: 'Content-Type', message: `got ${describe(request.headers['content-type'])}` }]));
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return sendProblem(reply, problem(400, 'request/invalid', 'the Content-Length does not match the body', [{ field: 'Content-Length', message: 'does not match the body' }]));
+    default:
+      break;
+  }
+  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
+    return sendProblem(reply, problem(400, 'request/invalid', `the body is not valid JSON: ${error.message}`, [{ field: '', message: 'not valid JSON' }]));
+  }
+  if (error.statusCode === 429) return sendProblem(reply, problem(429, 'rate/limited', error.message));
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return sendProblem(reply, problem(error.statusCode, 'request/invalid', error.message));
+  }
+  request.log.error({ err: error }, 'request failed');
+  return sendProblem(reply, problem(500, 'internal/error', 'the service failed to answer; the failure is logged'));
 }
 
 export async function buildApp(context: ServiceContext): Promise<FastifyInstance> {
@@ -193,7 +190,7 @@ export async function buildApp(context: ServiceContext): Promise<FastifyInstance
   });
   app.decorateRequest('principal', undefined);
   app.decorateRequest('startedAt', 0);
-  app.setErrorHandler(handleError(context));
+  app.setErrorHandler(handleError);
   // JSON only: any other body is 415, not a string to validate.
   app.removeContentTypeParser(['text/plain']);
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problem(404, 'route/not-found', `no ${request.method} ${request.url.split('?')[0] ?? ''}`)));

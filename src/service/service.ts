@@ -16,7 +16,7 @@ import { ServiceContext, type ServiceOptions } from './context.js';
 import { IdempotencyGate } from './idempotency.js';
 import { GroupCommitter } from './ledger/group-commit.js';
 import { SqliteStore } from './ledger/sqlite-store.js';
-import type { LedgerStore } from './ledger/store.js';
+import type { CommitBatch, LedgerStore } from './ledger/store.js';
 import type { LiveState } from './live/live-state.js';
 import { capture, restore } from './live/snapshot-codec.js';
 import { ServiceMetrics } from './metrics.js';
@@ -126,6 +126,70 @@ class Snapshots {
   }
 }
 
+/** After each commit: the metrics, the tick-to-event latency, and the events out to the streams and webhooks. */
+function publishDurable(context: ServiceContext): (batch: CommitBatch) => void {
+  return (batch) => {
+    context.metrics.commitBatches.inc();
+    const now = performance.now();
+    for (const event of batch.events) {
+      context.metrics.events.inc({ type: event.type });
+      const received = context.tickReceived.get(event.seq);
+      if (received !== undefined) context.metrics.tickToEventSeconds.observe((now - received) / 1000);
+    }
+    for (const entry of batch.entries) context.tickReceived.delete(entry.seq);
+    context.bus.publish(batch.events);
+  };
+}
+
+/**
+ * The admin key: STOPOUT_ADMIN_KEY's, else the one the ledger holds, else one made now (its hash
+ * committed to the ledger, the key returned to be printed once).
+ */
+async function settleAdminKey(context: ServiceContext): Promise<string | undefined> {
+  if (context.options.adminKey !== undefined) {
+    context.adminHash = sha256Hex(context.options.adminKey);
+    return undefined;
+  }
+  if (context.live.adminKeyHash) {
+    context.adminHash = context.live.adminKeyHash;
+    return undefined;
+  }
+  const made = makeAdminKey();
+  const applied = context.apply({ type: 'admin-key', body: { hash: sha256Hex(made) } });
+  await context.committer.commit(applied.entries, applied.events);
+  context.adminHash = context.live.adminKeyHash;
+  return made;
+}
+
+/**
+ * What runs on the service's clock: Reg T deadlines that ended, snapshots when due, quiet bands of
+ * accounts not keyed yet (a few milliseconds at a time), and the pruning of old idempotency records.
+ * Returns what stops them.
+ */
+function startClocks(context: ServiceContext, snapshots: Snapshots): () => void {
+  const { options, live, committer } = context;
+  const deadlines = setInterval(() => {
+    if (context.status !== 'ok') return;
+    if (options.deadlineCheckMs > 0) {
+      for (const entry of live.dueDeadlines(context.now())) {
+        const applied = context.apply(entry);
+        void committer.commit(applied.entries, applied.events);
+      }
+    }
+    snapshots.maybe();
+  }, options.deadlineCheckMs > 0 ? options.deadlineCheckMs : 1000);
+  const keying = setInterval(() => {
+    if (context.status === 'ok' && live.pending.size) live.keyPending(8);
+  }, 20);
+  const pruning = setInterval(() => { void context.gate.prune(); }, 3_600_000);
+  for (const timer of [deadlines, keying, pruning]) timer.unref();
+  const unsubscribe = context.bus.subscribe(() => snapshots.maybe());
+  return () => {
+    for (const timer of [deadlines, keying, pruning]) clearInterval(timer);
+    unsubscribe();
+  };
+}
+
 export async function startService(options: ServiceOptions, announce: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<RunningService> {
   if (options.adminKey !== undefined && options.adminKey.length < ADMIN_KEY_MINIMUM) {
     throw new StartupError(`STOPOUT_ADMIN_KEY: at least ${ADMIN_KEY_MINIMUM} characters, got ${options.adminKey.length}`);
@@ -144,17 +208,7 @@ export async function startService(options: ServiceOptions, announce: (line: str
     process.stderr.write(`stopout: the ledger failed to commit (${error.message}); stopping so that start-up recovers from what is durable\n`);
     process.exit(1);
   };
-  committer.onDurable = (batch) => {
-    ready.metrics.commitBatches.inc();
-    const now = performance.now();
-    for (const event of batch.events) {
-      ready.metrics.events.inc({ type: event.type });
-      const received = ready.tickReceived.get(event.seq);
-      if (received !== undefined) ready.metrics.tickToEventSeconds.observe((now - received) / 1000);
-    }
-    for (const entry of batch.entries) ready.tickReceived.delete(entry.seq);
-    bus.publish(batch.events);
-  };
+  committer.onDurable = publishDurable(ready);
 
   const app = await buildApp(ready);
   const snapshots = new Snapshots(ready);
@@ -171,16 +225,7 @@ export async function startService(options: ServiceOptions, announce: (line: str
   try {
     const recovery = await recover(ready);
     app.log.info({ recovery }, 'ledger recovered');
-    if (options.adminKey !== undefined) {
-      ready.adminHash = sha256Hex(options.adminKey);
-    } else if (ready.live.adminKeyHash) {
-      ready.adminHash = ready.live.adminKeyHash;
-    } else {
-      madeAdminKey = makeAdminKey();
-      const applied = ready.apply({ type: 'admin-key', body: { hash: sha256Hex(madeAdminKey) } });
-      await committer.commit(applied.entries, applied.events);
-      ready.adminHash = ready.live.adminKeyHash;
-    }
+    madeAdminKey = await settleAdminKey(ready);
     await snapshots.init();
   } catch (error) {
     await app.close();
@@ -190,34 +235,13 @@ export async function startService(options: ServiceOptions, announce: (line: str
   ready.status = 'ok';
   webhooks.start();
 
-  const deadlineTimer = setInterval(() => {
-    if (ready.status !== 'ok') return;
-    if (options.deadlineCheckMs > 0) {
-      for (const entry of ready.live.dueDeadlines(ready.now())) {
-        const applied = ready.apply(entry);
-        void committer.commit(applied.entries, applied.events);
-      }
-    }
-    snapshots.maybe();
-  }, options.deadlineCheckMs > 0 ? options.deadlineCheckMs : 1000);
-  deadlineTimer.unref();
-  // Quiet bands of accounts not keyed yet, a few milliseconds at a time (live-state.ts keyPending).
-  const keyingTimer = setInterval(() => {
-    if (ready.status === 'ok' && ready.live.pending.size) ready.live.keyPending(8);
-  }, 20);
-  keyingTimer.unref();
-  const pruneTimer = setInterval(() => { void gate.prune(); }, 3_600_000);
-  pruneTimer.unref();
-  const snapshotCheck = bus.subscribe(() => snapshots.maybe());
+  const stopClocks = startClocks(ready, snapshots);
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       ready.status = 'stopping';
-      clearInterval(deadlineTimer);
-      clearInterval(keyingTimer);
-      clearInterval(pruneTimer);
-      snapshotCheck();
+      stopClocks();
       await app.close();
       await committer.drain();
       await webhooks.stop();

@@ -14,19 +14,18 @@
  */
 import {
   builtInVenueIds, eventToJson, formatInstant, parseInstant, parseScenario, step,
-  type Command, type EngineEvent, type EngineState, type Instant, type StepResult,
+  type Command, type EngineEvent, type EngineState, type StepResult,
 } from '../../core/index.js';
 import { add, decimal, subtract, type Decimal } from '../../core/money/decimal.js';
 import type { Price } from '../../core/money/units.js';
-import { childPath, ProblemList, readDecimal } from '../../core/snapshot/input-reader.js';
 import {
   commandFromJson, commandToJson, deadlineMark, heldInstruments, openMark, sameDecimal, tickMark, venueKeyOf,
-  type TickPrices,
 } from './account-marks.js';
-import type { CommandJson, KeyScope, LedgerEntry, StoredEvent, TickJson } from './entries.js';
+import type { CommandJson, KeyScope, LedgerEntry, StoredEvent } from './entries.js';
 import type { LiveAccount } from './live-account.js';
 import { quietBands } from './quiet-band.js';
 import { RiskIndex } from './risk-index.js';
+import { parseTick, type ParsedTick } from './ticks.js';
 import { TickClasses } from './tick-classes.js';
 
 export const VENUE_KEYS: readonly string[] = builtInVenueIds();
@@ -79,38 +78,6 @@ export interface ServiceTotals {
   positions: number;
   marginCalls: number;
   readonly debt: Map<string, Decimal>;
-}
-
-/** A tick as the fold reads it. */
-interface ParsedTick {
-  readonly venue?: string;
-  readonly time: Instant;
-  readonly prices: TickPrices;
-  /** The same prices as doubles, for the risk index. */
-  readonly approximate: readonly (readonly [string, number])[];
-}
-
-/** Parses a tick's prices; throws when an entry holds what the edge would have refused (a bug). */
-export function parseTickPrices(prices: Readonly<Record<string, unknown>>, path: string, problems: ProblemList): Map<string, Price> {
-  const parsed = new Map<string, Price>();
-  for (const [symbol, value] of Object.entries(prices)) {
-    const price = readDecimal(value, childPath(path, symbol), problems, 'positive');
-    if (price) parsed.set(symbol, price as Price);
-  }
-  return parsed;
-}
-
-function parseTick(tick: TickJson): ParsedTick {
-  const problems = new ProblemList();
-  const prices = parseTickPrices(tick.prices, 'prices', problems);
-  const time = parseInstant(tick.time);
-  if (!problems.empty || !time) throw new TypeError(`a ledger tick does not parse: ${JSON.stringify(tick)}`);
-  return {
-    ...(tick.venue !== undefined ? { venue: tick.venue } : {}),
-    time,
-    prices,
-    approximate: Object.entries(tick.prices).map(([symbol, text]) => [symbol, Number(text)]),
-  };
 }
 
 export class LiveState {
@@ -197,16 +164,25 @@ export class LiveState {
         if (mark) this.afterStep(account, step(account.state, mark), seq, events);
         break;
       }
+      default: this.applyAccess(entry);
+    }
+    this.seq = seq;
+    return { seq, events };
+  }
+
+  /** Entries that change who may do what, and where events go: keys, webhooks, the admin key. */
+  private applyAccess(entry: Extract<LedgerEntry, { type: 'key' | 'key-revoked' | 'webhook' | 'webhook-deleted' | 'admin-key' }>): void {
+    switch (entry.type) {
       case 'key':
         this.keys.set(entry.body.id, {
           id: entry.body.id, hash: entry.body.hash, scopes: entry.body.scopes, createdAt: entry.body.createdAt,
           ...(entry.body.name !== undefined ? { name: entry.body.name } : {}), revoked: false,
         });
-        break;
+        return;
       case 'key-revoked': {
         const key = this.keys.get(entry.body.id);
         if (key) key.revoked = true;
-        break;
+        return;
       }
       case 'webhook':
         this.webhooks.set(entry.body.id, {
@@ -214,16 +190,14 @@ export class LiveState {
           ...(entry.body.types ? { types: entry.body.types } : {}), ...(entry.body.account ? { account: entry.body.account } : {}),
           afterEvent: this.eventId, deleted: false,
         });
-        break;
+        return;
       case 'webhook-deleted': {
         const hook = this.webhooks.get(entry.body.id);
         if (hook) hook.deleted = true;
-        break;
+        return;
       }
-      case 'admin-key': this.adminKeyHash = entry.body.hash; break;
+      case 'admin-key': this.adminKeyHash = entry.body.hash;
     }
-    this.seq = seq;
-    return { seq, events };
   }
 
   /**
@@ -236,8 +210,8 @@ export class LiveState {
     const time = parseInstant(json.time);
     if (!time) throw new TypeError('a command reaches the fold with its time');
     // The edge has parsed it already (to answer 400 naming the field): only its time was missing.
-    const command = parsed ? { ...parsed, time } : commandFromJson(this.materialize(account), json);
-    this.materialize(account);
+    const state = this.materialize(account);
+    const command = parsed ? { ...parsed, time } : commandFromJson(state, json);
     const seq = this.seq + 1;
     const kept: CommandJson[] = [];
     const events: StoredEvent[] = [];

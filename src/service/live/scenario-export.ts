@@ -11,10 +11,9 @@ import {
   parseInstant, parseScenario, step,
   type AccountSource, type Command, type EngineEvent, type EngineState,
 } from '../../core/index.js';
-import { ProblemList } from '../../core/snapshot/input-reader.js';
 import { commandFromJson, commandToJson, deadlineMark, tickMark, venueKeyOf } from './account-marks.js';
 import type { CommandJson, SequencedEntry } from './entries.js';
-import { parseTickPrices } from './live-state.js';
+import { parseTick } from './ticks.js';
 
 export interface ScenarioJson {
   readonly account: unknown;
@@ -68,10 +67,9 @@ export class AccountReplay {
     if (entry.type === 'commands' && entry.account === this.accountId) {
       for (const json of entry.body.commands) this.run(commandFromJson(this.current, json), json, true);
     } else if (entry.type === 'ticks') {
-      for (const tick of entry.body.ticks) {
-        const time = parseInstant(tick.time);
-        if (!time) throw new Error(`ledger entry ${entry.seq}: a tick without a time`);
-        const mark = tickMark(this.current, this.venueKey, tick.venue, parseTickPrices(tick.prices, 'prices', new ProblemList()), time);
+      for (const json of entry.body.ticks) {
+        const tick = parseTick(json);
+        const mark = tickMark(this.current, this.venueKey, tick.venue, tick.prices, tick.time);
         if (mark) this.run(mark, commandToJson(mark), false);
       }
     } else if (entry.type === 'deadline' && entry.account === this.accountId) {

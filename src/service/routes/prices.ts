@@ -12,7 +12,8 @@ import { requireScope } from '../auth/authorize.js';
 import type { ServiceContext } from '../context.js';
 import { requestHash } from '../idempotency.js';
 import type { TickJson } from '../live/entries.js';
-import { VENUE_KEYS, parseTickPrices } from '../live/live-state.js';
+import { VENUE_KEYS } from '../live/live-state.js';
+import { parseTickPrices } from '../live/ticks.js';
 import { ServiceError, invalidInput, joinPath } from '../problem.js';
 import { PriceBody, type TickBody } from '../schemas.js';
 
