@@ -12,6 +12,8 @@ export default tseslint.config(
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   { languageOptions: { globals: { ...globals.node } } },
+  // The web app runs in a browser (and its workers); it reaches the core and the simulator only.
+  { files: ['src/web/**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser, ...globals.worker } } },
   {
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',

@@ -1,6 +1,6 @@
 /**
- * GET /: what the service is and where to go. (The web app of spec/web.md will be served here; until
- * it is, this page shows the service's live figures, from the same fold the API reads.)
+ * GET / when the web app is not built (web-app.ts): what the service is, its live figures from the
+ * same fold the API reads, and where to go.
  */
 import { toDecimalString } from '../../core/index.js';
 import type { ServiceContext } from '../context.js';
@@ -28,6 +28,7 @@ table{border-collapse:collapse}td{padding:.2rem 1rem .2rem 0}code{background:#f1
 <body><h1>Stopout</h1>
 <p>Many accounts live: a price feed in; margin calls, stop-outs, deficits and debts out, as they happen.</p>
 <table>${rows.map(([label, value]) => `<tr><td>${escape(label ?? '')}</td><td><strong>${escape(value ?? '')}</strong></td></tr>`).join('')}</table>
+<p>The web app is not built: run <code>npm run build:web</code> (part of <code>npm run build</code>) and reload.</p>
 <h2>Use it</h2>
 <ul>
 <li><a href="/docs">API reference</a> (<a href="/openapi.json">OpenAPI 3.1</a>)</li>

@@ -1,14 +1,14 @@
 /**
- * Operations, open to anyone: the landing page, /health (ok once the ledger is open and
+ * Operations, open to anyone: the web app at / (web-app.ts), /health (ok once the ledger is open and
  * recovered), /metrics (Prometheus text) and the OpenAPI document.
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { ServiceContext } from '../context.js';
-import { landingPage } from './landing-page.js';
+import { registerWebApp } from './web-app.js';
 
 export function operationRoutes(context: ServiceContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
-    app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(landingPage(context)));
+    await registerWebApp(app, context);
 
     app.get('/health', { schema: { summary: '{"status": "ok"} once the ledger is open and recovered', tags: ['operations'], security: [] } }, async (_request, reply) => {
       if (context.status === 'ok') return reply.send({ status: 'ok' });

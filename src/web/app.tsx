@@ -1,0 +1,61 @@
+/**
+ * The shell: a header with the four pages, the page of the hash route (spec/web.md), and a footer.
+ * Each page is a thin view over the core (DESIGN.md): it parses with the core's parsers and shows the
+ * core's strings.
+ */
+import { useEffect } from 'preact/hooks';
+import { useRoute } from './lib/router.js';
+import { CalculatorPage } from './pages/calculator/CalculatorPage.js';
+import { SimulatePage } from './pages/simulate/SimulatePage.js';
+import { ReplayPage } from './pages/replay/ReplayPage.js';
+import { DashboardPage } from './pages/dashboard/DashboardPage.js';
+import { AccountPage } from './pages/dashboard/AccountPage.js';
+
+const PAGES = [
+  ['/calculator', 'Calculator'],
+  ['/simulate', 'Simulator'],
+  ['/replay', 'Crash replays'],
+  ['/dashboard', 'Live dashboard'],
+] as const;
+
+const TITLES: Readonly<Record<string, string>> = {
+  '/calculator': 'Calculator',
+  '/simulate': 'Simulator',
+  '/replay': 'Crash replays',
+  '/dashboard': 'Live dashboard',
+};
+
+export function App() {
+  const route = useRoute();
+  const accountId = /^\/accounts\/([^/]+)$/.exec(route.path)?.[1];
+  const title = accountId ? `Account ${decodeURIComponent(accountId)}` : TITLES[route.path] ?? 'Not found';
+  useEffect(() => {
+    document.title = `${title} · Stopout`;
+  }, [title]);
+  let page;
+  if (accountId) page = <AccountPage id={decodeURIComponent(accountId)} query={route.query} />;
+  else if (route.path === '/calculator') page = <CalculatorPage query={route.query} />;
+  else if (route.path === '/simulate') page = <SimulatePage query={route.query} />;
+  else if (route.path === '/replay') page = <ReplayPage query={route.query} />;
+  else if (route.path === '/dashboard') page = <DashboardPage query={route.query} />;
+  else page = <section class="card"><h1>Not found</h1><p>No page at <code>{route.path}</code>. Try the <a href="#/calculator">calculator</a>.</p></section>;
+  return (
+    <>
+      <a class="skip" href="#main" onClick={(event) => { event.preventDefault(); document.getElementById('main')?.focus(); }}>Skip to content</a>
+      <header class="top">
+        <a class="brand" href="#/calculator" aria-label="Stopout, the calculator">Stopout</a>
+        <nav aria-label="Pages">
+          <ul>
+            {PAGES.map(([path, text]) => (
+              <li key={path}><a href={`#${path}`} aria-current={route.path === path ? 'page' : undefined}>{text}</a></li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1}>{page}</main>
+      <footer class="bottom">
+        <p>Every figure on these pages is computed in your browser by Stopout's core, the same code as <code>npx stopout report</code>. Nothing you type leaves this page, except on the dashboard, which talks to your own <code>stopout serve</code>.</p>
+      </footer>
+    </>
+  );
+}

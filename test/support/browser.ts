@@ -1,0 +1,112 @@
+/**
+ * The browser tests' parts: Debian's Chromium driven by playwright-core (never a downloaded
+ * browser), the built app in dist/web opened from file:// (the static build with no server) or from
+ * a URL, axe-core run in the page, and screenshots under test-results/.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const CHROMIUM = process.env.STOPOUT_CHROMIUM ?? '/usr/bin/chromium';
+/** The built app: dist/web, or STOPOUT_WEB_DIR (a build of one's own: `npx vite build --outDir DIR`). */
+export const WEB_INDEX = join(process.env.STOPOUT_WEB_DIR ?? join(ROOT, 'dist', 'web'), 'index.html');
+export const RESULTS = join(ROOT, 'test-results');
+
+/** Why the browser tests cannot run here, or undefined when they can. */
+export function browserSkipReason(): string | undefined {
+  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run does)`;
+  if (!existsSync(WEB_INDEX)) return 'dist/web is not built (npm run build:web; npm test builds it)';
+  return undefined;
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+export interface ContextOptions {
+  readonly width?: number;
+  readonly height?: number;
+  readonly colorScheme?: 'light' | 'dark';
+}
+
+/** A fresh context (its own sessionStorage) at a phone's width by default. */
+export function newContext(browser: Browser, options: ContextOptions = {}): Promise<BrowserContext> {
+  return browser.newContext({
+    viewport: { width: options.width ?? 360, height: options.height ?? 800 },
+    colorScheme: options.colorScheme ?? 'light',
+    deviceScaleFactor: 1,
+  });
+}
+
+/** The static build's URL for a hash route: `appUrl('#/calculator?s=…')`. */
+export function appUrl(hash: string, base?: string): string {
+  const page = base ?? pathToFileURL(WEB_INDEX).href;
+  return `${page}${hash.startsWith('#') ? hash : `#${hash}`}`;
+}
+
+/**
+ * A page that fails the test on any uncaught error or console error: the errors seen so far are
+ * in `errors`, for an assertion at the end.
+ */
+export async function openPage(context: BrowserContext, url: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(`console: ${message.text()}`); });
+  await page.goto(url);
+  return { page, errors };
+}
+
+/** Every `data-field` under `scope` with its `data-value`, in document order. */
+export async function readFigures(page: Page, scope = 'body'): Promise<Map<string, string>> {
+  const pairs = await page.$$eval(`${scope} [data-field]`, (elements) => elements.map((element) => [element.getAttribute('data-field') ?? '', element.getAttribute('data-value') ?? ''] as [string, string]));
+  const figures = new Map<string, string>();
+  for (const [field, value] of pairs) {
+    const seen = figures.get(field);
+    if (seen !== undefined && seen !== value) throw new Error(`data-field ${field} shows two values: ${JSON.stringify(seen)} and ${JSON.stringify(value)}`);
+    figures.set(field, value);
+  }
+  return figures;
+}
+
+/** Waits until no element under `scope` is aria-busy (spec/web.md: the figures are final then). */
+export async function settled(page: Page, scope = 'body', timeout = 120_000): Promise<void> {
+  await page.waitForFunction((selector) => {
+    const dom = (globalThis as unknown as { document: { querySelector: (query: string) => unknown } }).document;
+    return !dom.querySelector(`${selector} [aria-busy="true"]`) && !dom.querySelector(`${selector}[aria-busy="true"]`);
+  }, scope, { timeout });
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly targets: readonly string[];
+}
+
+/** axe-core's serious and critical violations on the page as it is now. */
+export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const page = globalThis as unknown as { document: unknown; axe: { run: (context: unknown, options: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } };
+    const result = await page.axe.run(page.document, { resultTypes: ['violations'] });
+    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.slice(0, 5).map((node) => node.target.join(' ')) }));
+  });
+  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+}
+
+/** Saves a full-page screenshot as test-results/NAME.png. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(RESULTS, { recursive: true });
+  const path = join(RESULTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
