@@ -12,8 +12,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ServiceContext } from '../context.js';
 import { landingPage } from './landing-page.js';
 
-/** dist/web: beside dist/service when built, or the repository's dist/web when run through tsx. */
+/**
+ * dist/web: beside dist/service when built, or the repository's dist/web when run through tsx;
+ * STOPOUT_WEB_DIR serves another build of the app (`npx vite build --outDir DIR`).
+ */
 export function webRoot(): string {
+  const custom = process.env.STOPOUT_WEB_DIR;
+  if (custom) return custom.endsWith('/') ? custom : `${custom}/`;
   const fromBuild = new URL('../../web/', import.meta.url);
   const fromSources = new URL('../../../dist/web/', import.meta.url);
   return fileURLToPath(import.meta.url.endsWith('.ts') ? fromSources : fromBuild);

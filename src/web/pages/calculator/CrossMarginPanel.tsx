@@ -1,0 +1,6 @@
+// Placeholder while the panel is being built (it is replaced, not shipped).
+import type { AnalysisProps } from './analysis-props.js';
+
+export function CrossMarginPanel(_props: AnalysisProps) {
+  return null;
+}
