@@ -6,10 +6,13 @@
 import { useEffect } from 'preact/hooks';
 import { useRoute } from './lib/router.js';
 import { CalculatorPage } from './pages/calculator/CalculatorPage.js';
-import { SimulatePage } from './pages/simulate/SimulatePage.js';
-import { ReplayPage } from './pages/replay/ReplayPage.js';
-import { DashboardPage } from './pages/dashboard/DashboardPage.js';
-import { AccountPage } from './pages/dashboard/AccountPage.js';
+import { LazyPage } from './lazy-page.js';
+
+type QueryProps = { readonly query: URLSearchParams };
+const loadSimulate = () => import('./pages/simulate/SimulatePage.js').then((module) => module.SimulatePage);
+const loadReplay = () => import('./pages/replay/ReplayPage.js').then((module) => module.ReplayPage);
+const loadDashboard = () => import('./pages/dashboard/DashboardPage.js').then((module) => module.DashboardPage);
+const loadAccount = () => import('./pages/dashboard/AccountPage.js').then((module) => module.AccountPage);
 
 const PAGES = [
   ['/calculator', 'Calculator'],
@@ -33,11 +36,11 @@ export function App() {
     document.title = `${title} · Stopout`;
   }, [title]);
   let page;
-  if (accountId) page = <AccountPage id={decodeURIComponent(accountId)} query={route.query} />;
+  if (accountId) page = <LazyPage name={title} load={loadAccount} props={{ id: decodeURIComponent(accountId), query: route.query }} />;
   else if (route.path === '/calculator') page = <CalculatorPage query={route.query} />;
-  else if (route.path === '/simulate') page = <SimulatePage query={route.query} />;
-  else if (route.path === '/replay') page = <ReplayPage query={route.query} />;
-  else if (route.path === '/dashboard') page = <DashboardPage query={route.query} />;
+  else if (route.path === '/simulate') page = <LazyPage<QueryProps> name={title} load={loadSimulate} props={{ query: route.query }} />;
+  else if (route.path === '/replay') page = <LazyPage<QueryProps> name={title} load={loadReplay} props={{ query: route.query }} />;
+  else if (route.path === '/dashboard') page = <LazyPage<QueryProps> name={title} load={loadDashboard} props={{ query: route.query }} />;
   else page = <section class="card"><h1>Not found</h1><p>No page at <code>{route.path}</code>. Try the <a href="#/calculator">calculator</a>.</p></section>;
   return (
     <>
