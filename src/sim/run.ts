@@ -3,15 +3,18 @@
  * blocks (blocks.ts) one at a time from a shared counter, each thread building the same simulation
  * from the same input; this thread combines the blocks in index order. Which thread ran a block
  * never changes what it holds, so the results do not depend on the number of workers.
+ * Building the simulation from the input (prepare.ts) is browser-safe; this file is Node's.
  */
 import { availableParallelism } from 'node:os';
 import { err, ok, type Problem, type Result } from '../core/result.js';
-import { parseSnapshot } from '../core/snapshot/parse-snapshot.js';
 import { blockCount, runBlock, type BlockResult } from './blocks.js';
 import { SimulationPool } from './pool.js';
-import { parseSimulationInput } from './sim-input.js';
-import { buildSimulation, type ModelData, type Simulation } from './simulation.js';
+import { prepare } from './prepare.js';
+import type { ModelData, Simulation } from './simulation.js';
 import { combine, type SimulationResults } from './statistics.js';
+
+/** Where worker.ts and the tests have always found it. */
+export { prepare };
 
 export interface RunOptions {
   /** Threads, this one included; default: the number of cores, fewer for a run too small to share. */
@@ -39,19 +42,6 @@ const SECONDS_PER_THREAD = 0.25;
 function worthwhileThreads(simulation: Simulation): number {
   const seconds = simulation.paths * simulation.steps * (1 + simulation.variants.length) * SECONDS_PER_PATH_STEP;
   return Math.max(1, Math.floor(seconds / SECONDS_PER_THREAD));
-}
-
-/** Parses and builds, or says what is wrong with the input. */
-export function prepare(input: unknown, data?: ModelData): Result<Simulation, readonly Problem[]> {
-  const parsed = parseSimulationInput(input);
-  if (!parsed.ok) {
-    // Say what is wrong with the account too, not only after the rest is fixed.
-    const account = typeof input === 'object' && input !== null ? (input as { account?: unknown }).account : undefined;
-    const snapshot = typeof account === 'object' && account !== null && !Array.isArray(account) ? parseSnapshot(account) : undefined;
-    const more = snapshot && !snapshot.ok ? snapshot.error.map((problem) => ({ ...problem, path: problem.path ? `account.${problem.path}` : 'account' })) : [];
-    return err([...parsed.error, ...more]);
-  }
-  return buildSimulation(parsed.value, data);
 }
 
 /** Blocks claimed from the shared counter until none is left. */
