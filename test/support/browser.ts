@@ -97,7 +97,8 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   await page.addScriptTag({ content: AXE_SOURCE });
   const violations = await page.evaluate(async () => {
     const page = globalThis as unknown as { document: unknown; axe: { run: (context: unknown, options: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } };
-    const result = await page.axe.run(page.document, { resultTypes: ['violations'] });
+    // No preload: axe would fetch the stylesheets again, which a file:// page refuses (a console error).
+    const result = await page.axe.run(page.document, { resultTypes: ['violations'], preload: false });
     return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.slice(0, 5).map((node) => node.target.join(' ')) }));
   });
   return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');

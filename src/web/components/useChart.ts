@@ -28,7 +28,7 @@ export function chartOptions(theme: Theme): DeepPartial<ChartOptions> {
  * The chart of `container`, made once the element is there and re-themed when the theme changes.
  * `version` changes each time a new chart is made, for effects that add series.
  */
-export function useChart(container: RefObject<HTMLElement>, theme: Theme, extra?: DeepPartial<ChartOptions>): { chart: IChartApi | null; version: number } {
+export function useChart(container: RefObject<HTMLElement | null>, theme: Theme, extra?: DeepPartial<ChartOptions>): { chart: IChartApi | null; version: number } {
   const chart = useRef<IChartApi | null>(null);
   const [version, setVersion] = useState(0);
   useEffect(() => {
@@ -36,10 +36,14 @@ export function useChart(container: RefObject<HTMLElement>, theme: Theme, extra?
     chart.current = createChart(container.current, { ...chartOptions(theme), ...extra });
     setVersion((value) => value + 1);
     return () => {
-      chart.current?.remove();
+      // Removed after the page's own clean-ups of this render (they may still remove their series).
+      const removed = chart.current;
       chart.current = null;
+      queueMicrotask(() => removed?.remove());
     };
-  }, [container.current]);
+    // Made once, when the component mounts (its container is attached by then); a theme change
+    // re-themes it below.
+  }, []);
   useEffect(() => {
     chart.current?.applyOptions(chartOptions(theme));
   }, [theme.dark]);
