@@ -36,11 +36,11 @@ export function App() {
     document.title = `${title} · Stopout`;
   }, [title]);
   let page;
-  if (accountId) page = <LazyPage name={title} load={loadAccount} props={{ id: decodeURIComponent(accountId), query: route.query }} />;
+  if (accountId) page = <LazyPage key="account" name={title} load={loadAccount} props={{ id: decodeURIComponent(accountId), query: route.query }} />;
   else if (route.path === '/calculator') page = <CalculatorPage query={route.query} />;
-  else if (route.path === '/simulate') page = <LazyPage<QueryProps> name={title} load={loadSimulate} props={{ query: route.query }} />;
-  else if (route.path === '/replay') page = <LazyPage<QueryProps> name={title} load={loadReplay} props={{ query: route.query }} />;
-  else if (route.path === '/dashboard') page = <LazyPage<QueryProps> name={title} load={loadDashboard} props={{ query: route.query }} />;
+  else if (route.path === '/simulate') page = <LazyPage<QueryProps> key="simulate" name={title} load={loadSimulate} props={{ query: route.query }} />;
+  else if (route.path === '/replay') page = <LazyPage<QueryProps> key="replay" name={title} load={loadReplay} props={{ query: route.query }} />;
+  else if (route.path === '/dashboard') page = <LazyPage<QueryProps> key="dashboard" name={title} load={loadDashboard} props={{ query: route.query }} />;
   else page = <section class="card"><h1>Not found</h1><p>No page at <code>{route.path}</code>. Try the <a href="#/calculator">calculator</a>.</p></section>;
   return (
     <>

@@ -94,7 +94,8 @@ export interface AxeViolation {
 
 /** axe-core's serious and critical violations on the page as it is now. */
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
+  // Evaluated through the DevTools protocol, not added as a <script>: the service's page forbids inline scripts (CSP).
+  await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     const page = globalThis as unknown as { document: unknown; axe: { run: (context: unknown, options: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } };
     // No preload: axe would fetch the stylesheets again, which a file:// page refuses (a console error).
