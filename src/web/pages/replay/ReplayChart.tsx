@@ -6,7 +6,6 @@
  * and for programs (`data-marker-time`, `data-marker-type`).
  */
 import { CandlestickSeries, createSeriesMarkers, LineSeries, type SeriesMarker, type Time, type UTCTimestamp } from 'lightweight-charts';
-import type { RefObject } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { useChart } from '../../components/useChart.js';
 import type { Theme } from '../../lib/theme.js';
@@ -39,13 +38,8 @@ export function markedEvents(events: readonly Record<string, string>[]): { reado
 }
 
 export function ReplayChart({ bars, events, instrument, currency, theme }: ReplayChartProps) {
-  // useChart takes RefObject<HTMLElement>; Preact's useRef(null) types the ref as possibly null until it is attached.
   const container = useRef<HTMLDivElement>(null);
-  // Hooks clean up in order: this runs before useChart removes the chart, so the series' own
-  // clean-up below knows not to touch a chart that is going away with the component.
-  const mounted = useRef(true);
-  useEffect(() => () => { mounted.current = false; }, []);
-  const { chart, version } = useChart(container as RefObject<HTMLElement>, theme, { rightPriceScale: { borderColor: theme.grid, minimumWidth: 64 } });
+  const { chart, version } = useChart(container, theme, { rightPriceScale: { borderColor: theme.grid, minimumWidth: 64 } });
   const marked = markedEvents(events);
 
   useEffect(() => {
@@ -79,7 +73,6 @@ export function ReplayChart({ bars, events, instrument, currency, theme }: Repla
     chart.panes()[1]?.setStretchFactor(0.6);
     chart.timeScale().fitContent();
     return () => {
-      if (!mounted.current) return;
       plugin.detach();
       chart.removeSeries(equity);
       chart.removeSeries(candles);
