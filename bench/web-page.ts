@@ -18,22 +18,13 @@ import { reportFromJson } from '../src/core/index.js';
 import { encodeState } from '../src/web/lib/url-state.js';
 import { appUrl, browserSkipReason, launchBrowser, newContext, openPage, WEB_INDEX } from '../test/support/browser.js';
 import { startInProcess } from '../test/support/service-harness.js';
+import { THREE_POSITION_CROSS } from '../test/support/web-accounts.js';
 import { whole } from './flags.js';
 
 const KEYSTROKES = whole('keystrokes', 60);
 const BUDGET_BYTES = 150 * 1024;
 
-const account = {
-  venue: 'binance-usdm',
-  account: { currency: 'USDT', balance: '25000' },
-  positions: [
-    { id: 'btc-long', instrument: 'BTCUSDT', side: 'long', quantity: '1.5', entryPrice: '64000', leverage: '20' },
-    { id: 'eth-long', instrument: 'ETHUSDT', side: 'long', quantity: '20', entryPrice: '3100', leverage: '10' },
-    { id: 'btc-short', instrument: 'BTCUSDT', side: 'short', quantity: '0.5', entryPrice: '66000', leverage: '25' },
-  ],
-  marks: { BTCUSDT: '63250.5', ETHUSDT: '3050.25' },
-  shocks: ['-0.05', '-0.1'],
-};
+const account = THREE_POSITION_CROSS;
 
 function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;

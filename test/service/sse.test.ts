@@ -5,9 +5,8 @@
 // account's events only.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
-import { Client, spawnService, temporaryFolder, type Spawned } from '../support/service-harness.js';
+import { Client, freePort, spawnService, temporaryFolder, type Spawned } from '../support/service-harness.js';
 
 interface Received { id: number; type: string; account: string }
 
@@ -45,15 +44,6 @@ async function readStream(url: string, key: string, after: number | undefined, i
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DEFAULT_OPTIONS, type ServiceOptions } from '../../src/service/context.js';
 import { startService, type RunningService } from '../../src/service/service.js';
@@ -67,6 +68,17 @@ export interface InProcess {
   readonly admin: Client;
   readonly data: string;
   stop(): Promise<void>;
+}
+
+/** A TCP port free on loopback now (for a service restarted on the same port). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }
 
 export function temporaryFolder(prefix = 'stopout-test-'): string {

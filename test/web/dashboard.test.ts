@@ -9,14 +9,14 @@
 // First, the Server-Sent Events parser on its own.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { EventStreamParser, reconnectDelay, MAX_DELAY_MS } from '../../src/web/lib/event-stream.js';
 import { dataValue, leaves } from '../../src/web/lib/figures.js';
 import { browserSkipReason, launchBrowser, readFigures, settled, seriousViolations, WEB_INDEX } from '../support/browser.js';
-import { ADMIN_KEY, spawnService, temporaryFolder, type Spawned } from '../support/service-harness.js';
+import { ADMIN_KEY, freePort, spawnService, temporaryFolder, type Spawned } from '../support/service-harness.js';
+import { onePositionSnapshot } from '../support/web-accounts.js';
 
 test('the event-stream parser: fields, comments, multi-line data, CR/LF/CRLF, chunks split anywhere', () => {
   const text = ': stopout events\n\nid: 1\nevent: deposited\ndata: {"id":1}\n\n: keep-alive\r\n\r\nid:2\r\nevent:margin-call-issued\r\ndata: {"a":\r\ndata: 1}\r\n\r\nid: 3\rdata\r\rretry: 2500\nid: 4\n\n';
@@ -57,19 +57,7 @@ interface Attributes {
   querySelectorAll(selector: string): ArrayLike<Attributes>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
-const snapshot = (venue: string, currency: string, balance: string, position: Record<string, string>, mark: string) => ({
-  venue, account: { currency, balance }, positions: [{ side: 'long', entryPrice: mark, ...position }], marks: { [position.instrument as string]: mark },
-});
 
 /** Chromium logs every failed request (a 401, a refused connection while the service restarts) as a console error: those are expected. */
 const unexpected = (errors: readonly string[]): string[] => errors.filter((error) => !/Failed to load resource|net::ERR_/.test(error));
@@ -124,9 +112,9 @@ test('the dashboard and an account page follow a real stopout serve across resta
   try {
     const admin = service.admin;
     for (const [id, body] of [
-      ['gu', snapshot('mt5-standard', 'USD', '1000', { id: 'gu', instrument: 'GBPUSD', quantity: '80000', leverage: '100' }, '1.25')],
-      ['gu-50x', snapshot('mt5-standard', 'USD', '1500', { id: 'gu', instrument: 'GBPUSD', quantity: '40000', leverage: '50' }, '1.25')],
-      ['btc', snapshot('binance-usdm', 'USDT', '480', { id: 'btc', instrument: 'BTCUSDT', quantity: '0.1', leverage: '20' }, '96000')],
+      ['gu', onePositionSnapshot('mt5-standard', 'USD', '1000', { id: 'gu', instrument: 'GBPUSD', quantity: '80000', leverage: '100' }, '1.25')],
+      ['gu-50x', onePositionSnapshot('mt5-standard', 'USD', '1500', { id: 'gu', instrument: 'GBPUSD', quantity: '40000', leverage: '50' }, '1.25')],
+      ['btc', onePositionSnapshot('binance-usdm', 'USDT', '480', { id: 'btc', instrument: 'BTCUSDT', quantity: '0.1', leverage: '20' }, '96000')],
     ] as const) {
       const created = await admin.post('/v1/accounts', { id, snapshot: body });
       assert.equal(created.status, 201, created.text);

@@ -11,18 +11,8 @@ import type { Browser, Page } from 'playwright-core';
 import { encodeState } from '../../src/web/lib/url-state.js';
 import { browserSkipReason, launchBrowser, newContext, screenshot, seriousViolations, settled, WEB_INDEX } from '../support/browser.js';
 import { ADMIN_KEY, spawnService, temporaryFolder, type Spawned } from '../support/service-harness.js';
+import { onePositionSnapshot, THREE_POSITION_CROSS } from '../support/web-accounts.js';
 
-const crossAccount = {
-  venue: 'binance-usdm',
-  account: { currency: 'USDT', balance: '25000' },
-  positions: [
-    { id: 'btc-long', instrument: 'BTCUSDT', side: 'long', quantity: '1.5', entryPrice: '64000', leverage: '20' },
-    { id: 'eth-long', instrument: 'ETHUSDT', side: 'long', quantity: '20', entryPrice: '3100', leverage: '10' },
-    { id: 'btc-short', instrument: 'BTCUSDT', side: 'short', quantity: '0.5', entryPrice: '66000', leverage: '25' },
-  ],
-  marks: { BTCUSDT: '63250.5', ETHUSDT: '3050.25' },
-  shocks: ['-0.05', '-0.1'],
-};
 
 const simulation = {
   account: {
@@ -45,24 +35,21 @@ interface PageCase {
 
 const PAGES: readonly PageCase[] = [
   { name: 'calculator', hash: '#/calculator', ready: '[data-report] [data-field="account.equity"]' },
-  { name: 'calculator-cross', hash: `#/calculator?s=${encodeState(crossAccount)}`, ready: '[data-report] [data-field="positions.2.liquidationPrice"]' },
+  { name: 'calculator-cross', hash: `#/calculator?s=${encodeState(THREE_POSITION_CROSS)}`, ready: '[data-report] [data-field="positions.2.liquidationPrice"]' },
   { name: 'simulate', hash: `#/simulate?s=${encodeState(simulation)}&run=1`, ready: '[data-field="variants.3.probabilities.debt"]' },
   { name: 'replay', hash: '#/replay', ready: '[data-field="summary.account.balance"], [data-field^="summary."]' },
   { name: 'dashboard', hash: '#/dashboard', ready: 'table.accounts tbody tr[data-account="gu"]' },
   { name: 'account', hash: '#/accounts/gu', ready: '[data-field="summary.account.balance"]' },
 ];
 
-const snapshot = (venue: string, currency: string, balance: string, position: Record<string, string>, mark: string) => ({
-  venue, account: { currency, balance }, positions: [{ side: 'long', entryPrice: mark, ...position }], marks: { [position.instrument as string]: mark },
-});
 
 /** Accounts for the dashboard's pictures: a margin call, a liquidation with a debt, a healthy one. */
 async function populate(service: Spawned): Promise<void> {
   for (const [id, body] of [
-    ['gu', snapshot('mt5-standard', 'USD', '1000', { id: 'gu', instrument: 'GBPUSD', quantity: '80000', leverage: '100' }, '1.25')],
-    ['gu-50x', snapshot('mt5-standard', 'USD', '1500', { id: 'gu', instrument: 'GBPUSD', quantity: '40000', leverage: '50' }, '1.25')],
-    ['btc', snapshot('binance-usdm', 'USDT', '480', { id: 'btc', instrument: 'BTCUSDT', quantity: '0.1', leverage: '20' }, '96000')],
-    ['eu-esma', snapshot('esma-retail-cfd', 'USD', '5000', { id: 'eu', instrument: 'EURUSD', quantity: '10000', leverage: '30' }, '1.08')],
+    ['gu', onePositionSnapshot('mt5-standard', 'USD', '1000', { id: 'gu', instrument: 'GBPUSD', quantity: '80000', leverage: '100' }, '1.25')],
+    ['gu-50x', onePositionSnapshot('mt5-standard', 'USD', '1500', { id: 'gu', instrument: 'GBPUSD', quantity: '40000', leverage: '50' }, '1.25')],
+    ['btc', onePositionSnapshot('binance-usdm', 'USDT', '480', { id: 'btc', instrument: 'BTCUSDT', quantity: '0.1', leverage: '20' }, '96000')],
+    ['eu-esma', onePositionSnapshot('esma-retail-cfd', 'USD', '5000', { id: 'eu', instrument: 'EURUSD', quantity: '10000', leverage: '30' }, '1.08')],
   ] as const) {
     const created = await service.admin.post('/v1/accounts', { id, snapshot: body });
     assert.equal(created.status, 201, created.text);
