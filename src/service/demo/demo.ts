@@ -82,7 +82,8 @@ class Demo {
     const venues = DEMO_VENUES.length;
     this.out(this.paint(`Stopout demo: ${DEMO_ACCOUNTS.length} accounts at ${venues} venues, from 2x to 1:500, on a live simulated price feed.`, 'bold'));
     this.out(`Ticks go to POST /v1/prices; about ${crashSeconds} s in, every market gaps at once. Times are simulated, UTC.`);
-    this.out(this.paint(`Open ${url}/ : the calculator, simulator and crash replays; the live dashboard is ${url}/#/dashboard (it asks for the admin key).`, 'bold'));
+    this.out(this.paint(`The app (calculator, simulator, crash replays): ${url}/`, 'bold'));
+    this.out(this.paint(`The live dashboard (it asks for the admin key): ${url}/#/dashboard`, 'bold'));
     this.out(`API reference: ${url}/docs    Stop: Ctrl-C    Watch the raw events yourself:`);
     this.out(`  curl -N -H "Authorization: Bearer ${keyText}" ${url}/v1/events/stream`);
   }
