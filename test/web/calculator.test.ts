@@ -7,7 +7,7 @@
 // error, no serious axe violation, no page-wide sideways scroll at 360 px, light and dark.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -172,6 +172,15 @@ const EXAMPLE_ACCOUNTS = [...new Map(readdirSync(join(ROOT, 'examples')).filter(
   .map((name) => (JSON.parse(readFileSync(join(ROOT, 'examples', name), 'utf8')) as { account: unknown }).account)
   .map((account, index) => [JSON.stringify(account), { id: `examples account ${index + 1}`, snapshot: account }] as const)).values()];
 
+// The spec's own published cases (../shared/spec/oracles.jsonl), when ../shared is beside this
+// checkout; the same cases re-expressed as this project's fixtures run either way.
+const ORACLES = join(ROOT, '..', 'shared', 'spec', 'oracles.jsonl');
+const SHARED_CASES = existsSync(ORACLES)
+  ? readFileSync(ORACLES, 'utf8').split('\n').filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as { id: string; snapshot?: unknown })
+    .flatMap((oracle) => (oracle.snapshot === undefined ? [] : [{ id: `oracles.jsonl ${oracle.id}`, snapshot: oracle.snapshot }]))
+  : [];
+
 describe('the calculator page', { skip }, () => {
   let browser: Browser;
   before(async () => {
@@ -182,7 +191,7 @@ describe('the calculator page', { skip }, () => {
   });
 
   test('every published and public-source case: the same figures as stopout report, every leaf once', async () => {
-    const cases = [...PUBLISHED_CASES, ...PUBLIC_SOURCE_CASES, ...EXAMPLE_ACCOUNTS];
+    const cases = [...PUBLISHED_CASES, ...PUBLIC_SOURCE_CASES, ...EXAMPLE_ACCOUNTS, ...SHARED_CASES];
     assert.ok(cases.length >= 40, `${cases.length} cases`);
     const reports = await inTurns(cases, 2, (each) => cliReportLater(each.snapshot));
     const context = await newContext(browser, { width: 1280 });
