@@ -28,15 +28,26 @@ const TITLES: Readonly<Record<string, string>> = {
   '/dashboard': 'Live dashboard',
 };
 
+/** An account id from the path, or undefined when it is not one (`%ZZ` is not a percent-encoding). */
+function accountIdOf(path: string): string | undefined {
+  const encoded = /^\/accounts\/([^/]+)$/.exec(path)?.[1];
+  if (encoded === undefined) return undefined;
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
+  }
+}
+
 export function App() {
   const route = useRoute();
-  const accountId = /^\/accounts\/([^/]+)$/.exec(route.path)?.[1];
-  const title = accountId ? `Account ${decodeURIComponent(accountId)}` : TITLES[route.path] ?? 'Not found';
+  const accountId = accountIdOf(route.path);
+  const title = accountId !== undefined ? `Account ${accountId}` : TITLES[route.path] ?? 'Not found';
   useEffect(() => {
     document.title = `${title} · Stopout`;
   }, [title]);
   let page;
-  if (accountId) page = <LazyPage key="account" name={title} load={loadAccount} props={{ id: decodeURIComponent(accountId), query: route.query }} />;
+  if (accountId !== undefined) page = <LazyPage key="account" name={title} load={loadAccount} props={{ id: accountId, query: route.query }} />;
   else if (route.path === '/calculator') page = <CalculatorPage query={route.query} />;
   else if (route.path === '/simulate') page = <LazyPage<QueryProps> key="simulate" name={title} load={loadSimulate} props={{ query: route.query }} />;
   else if (route.path === '/replay') page = <LazyPage<QueryProps> key="replay" name={title} load={loadReplay} props={{ query: route.query }} />;
