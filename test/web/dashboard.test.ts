@@ -225,6 +225,18 @@ test('the dashboard and an account page follow a real stopout serve across resta
     await page.waitForFunction((id) => (globalThis as unknown as PageGlobals).document.querySelector('ol[aria-label="Events received"]')?.getAttribute('data-last-id') === String(id), accountEvents[accountEvents.length - 1]?.id ?? 0);
     assert.deepEqual((await handled(page)).ids, accountEvents.map((event) => event.id), "the account's events, once each");
 
+    // Its report in the calculator: the scenario replayed in the page; the account's figures and each
+    // position's prices are the service's summary's, to the string.
+    await page.getByRole('button', { name: 'Open its report in the calculator' }).click();
+    await page.locator('[data-report] [data-field="account.equity"]').waitFor();
+    const report = await readFigures(page, '[data-report]');
+    const summary = after.body.summary as unknown as { account: Record<string, unknown>; positions: Record<string, unknown>[] };
+    for (const [field, leaf] of leaves(summary.account, 'account')) assert.equal(report.get(field), dataValue(leaf as string | null), field);
+    assert.equal(summary.positions.length, 1);
+    for (const field of ['liquidationPrice', 'marginCallPrice', 'bankruptcyPrice', 'notional', 'unrealizedPnl']) {
+      assert.equal(report.get(`positions.0.${field}`), dataValue(summary.positions[0]?.[field] as string | null), `positions.0.${field}`);
+    }
+
     assert.deepEqual(unexpected(errors), []);
     await context.close();
 

@@ -7,6 +7,7 @@
  */
 import { useEffect, useMemo, useReducer, useState } from 'preact/hooks';
 import { ServiceClient, type ServiceEvent } from '../../lib/service-client.js';
+import { OpenInCalculator } from './OpenInCalculator.js';
 import { addAccountEvents, EMPTY_ACCOUNT_EVENTS, type AccountEvents } from './account-events.js';
 import { AccountEventsTable } from './AccountEvents.js';
 import { AccountSummary } from './AccountSummary.js';
@@ -66,6 +67,7 @@ function AccountView({ id }: { readonly id: string }) {
       <section class="card" aria-busy={account.loading ? 'true' : 'false'} aria-labelledby="summary-heading">
         <h2 id="summary-heading">Summary</h2>
         {account.detail ? <AccountSummary detail={account.detail} /> : <p class="muted">{account.loading ? 'Reading the account…' : 'No summary to show.'}</p>}
+        <OpenInCalculator client={client} account={id} />
       </section>
       <section class="card" aria-labelledby="commands-heading">
         <h2 id="commands-heading">Commands</h2>
