@@ -273,7 +273,9 @@ describe('the calculator page', { skip }, () => {
       await fill(page, /^Mark price of ETHUSDT$/, '3100');
       await fill(page, /^Shock 1 \(relative move\)$/, '-0.1');
       await press(page, /^Add a shock$/, 'Enter');
-      assert.match(String(await page.evaluate(ACTIVE_NAME)), /^Shock 2 \(relative move\)$/, 'focus moves to the new shock');
+      // The new field takes the focus once the page has drawn it (after the URL's change).
+      await page.waitForFunction(`${ACTIVE_NAME} === 'Shock 2 (relative move)'`, undefined, { timeout: 10_000 })
+        .catch(async () => assert.fail(`focus moves to the new shock, not to ${JSON.stringify(await page.evaluate(ACTIVE_NAME))}`));
       await typeOver(page, '0.05');
       await fill(page, /^Instruments \(JSON\)$/, '');
       await assertReportMatchesCli(page, cross, 'three positions, typed');

@@ -6,8 +6,8 @@
 import { BUILT_IN_VENUES } from '../../../core/index.js';
 import { SelectField, TextField } from '../../components/Field.js';
 import { JsonField } from './JsonField.js';
-import { fieldError, type PlacedProblems } from './problem-fields.js';
-import { asRecord, fieldText, isRecord, setAccountField, setVenue, type JsonRecord } from './snapshot-edit.js';
+import { fieldError, type SnapshotSectionProps } from './problem-fields.js';
+import { asRecord, fieldText, isRecord, setAccountField, setVenue } from './snapshot-edit.js';
 
 const CUSTOM = 'custom';
 
@@ -24,13 +24,7 @@ function venueOptions(choice: string): [string, string][] {
   return [...unknown, ...builtIn, [CUSTOM, 'custom: a profile that extends a built-in venue (JSON)']];
 }
 
-export interface AccountFieldsProps {
-  readonly snapshot: unknown;
-  readonly problems: PlacedProblems;
-  readonly onSnapshot: (snapshot: JsonRecord) => void;
-}
-
-export function AccountFields({ snapshot, problems, onSnapshot }: AccountFieldsProps) {
+export function AccountFields({ snapshot, problems, onSnapshot }: SnapshotSectionProps) {
   const record = asRecord(snapshot);
   const account = asRecord(record.account);
   const choice = venueChoice(record.venue);

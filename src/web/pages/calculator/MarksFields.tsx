@@ -3,16 +3,10 @@
  * entry price), and of any other instrument the snapshot marks, which can be removed.
  */
 import { TextField } from '../../components/Field.js';
-import { childPath, fieldError, type PlacedProblems } from './problem-fields.js';
-import { asList, asRecord, fieldText, markSymbols, setMark, type JsonRecord } from './snapshot-edit.js';
+import { childPath, fieldError, type SnapshotSectionProps } from './problem-fields.js';
+import { asList, asRecord, fieldText, markSymbols, setMark } from './snapshot-edit.js';
 
-export interface MarksFieldsProps {
-  readonly snapshot: unknown;
-  readonly problems: PlacedProblems;
-  readonly onSnapshot: (snapshot: JsonRecord) => void;
-}
-
-export function MarksFields({ snapshot, problems, onSnapshot }: MarksFieldsProps) {
+export function MarksFields({ snapshot, problems, onSnapshot }: SnapshotSectionProps) {
   const record = asRecord(snapshot);
   const marks = asRecord(record.marks);
   const traded = new Set(asList(record.positions).map((position) => asRecord(position).instrument));

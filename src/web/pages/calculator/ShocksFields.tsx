@@ -5,18 +5,12 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { TextField } from '../../components/Field.js';
-import { childPath, fieldError, type PlacedProblems } from './problem-fields.js';
-import { addShock, asList, asRecord, fieldText, removeShock, setShock, type JsonRecord } from './snapshot-edit.js';
-
-export interface ShocksFieldsProps {
-  readonly snapshot: unknown;
-  readonly problems: PlacedProblems;
-  readonly onSnapshot: (snapshot: JsonRecord) => void;
-}
+import { childPath, fieldError, type SnapshotSectionProps } from './problem-fields.js';
+import { addShock, asList, asRecord, fieldText, removeShock, setShock } from './snapshot-edit.js';
 
 type Focus = { readonly shock: number } | 'add' | null;
 
-export function ShocksFields({ snapshot, problems, onSnapshot }: ShocksFieldsProps) {
+export function ShocksFields({ snapshot, problems, onSnapshot }: SnapshotSectionProps) {
   const shocks = asList(asRecord(snapshot).shocks);
   const list = useRef<HTMLDivElement>(null);
   const addButton = useRef<HTMLButtonElement>(null);

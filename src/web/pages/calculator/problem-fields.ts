@@ -7,7 +7,7 @@
  * the list above the report.
  */
 import { formatProblem, type Problem } from '../../../core/index.js';
-import { asList, asRecord, markSymbols, POSITION_KEYS } from './snapshot-edit.js';
+import { asList, asRecord, markSymbols, POSITION_KEYS, type JsonRecord } from './snapshot-edit.js';
 
 /** The core's notation for a child: `marks.BTCUSDT`, `marks["BTC/USD"]`, `positions[2]`. */
 export function childPath(base: string, key: string | number): string {
@@ -20,6 +20,13 @@ export interface PlacedProblems {
   readonly byField: ReadonlyMap<string, readonly string[]>;
   /** Problems no field of the form holds, formatted with their paths. */
   readonly unplaced: readonly string[];
+}
+
+/** What a section of the form takes: the snapshot, its problems placed by field, and where an edit goes. */
+export interface SnapshotSectionProps {
+  readonly snapshot: unknown;
+  readonly problems: PlacedProblems;
+  readonly onSnapshot: (snapshot: JsonRecord) => void;
 }
 
 /** The fields of the form for this snapshot, each keyed by its path. */
