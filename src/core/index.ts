@@ -15,6 +15,7 @@ export type { RoundingMode } from './money/rounding.js';
 export type { Rational } from './money/rational.js';
 export { fromDecimal, toDecimal } from './money/rational.js';
 export { currencyDecimals } from './money/currency.js';
+export { groupDigits } from './money/digit-grouping.js';
 export type { Price, Quantity, Amount, Rate, Leverage, InstrumentId, PositionId } from './money/units.js';
 
 export type { Instrument, InstrumentKind, AssetClass, MaintenanceTier } from './instrument/instrument.js';

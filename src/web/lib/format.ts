@@ -2,14 +2,10 @@
  * Text for reading. The figures themselves are the core's strings, already in the venue's
  * precision; this only groups digits, adds a sign or a percent, and never rounds an amount.
  */
+import { groupDigits } from '../../core/index.js';
 
-/** `1234567.891` -> `1,234,567.891` (the fraction untouched). */
-export function groupDigits(text: string): string {
-  const match = /^(-?)(\d+)(\.\d+)?$/.exec(text);
-  if (!match) return text;
-  const [, sign = '', whole = '', fraction = ''] = match;
-  return `${sign}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction}`;
-}
+/** `1234567.891` -> `1,234,567.891` (the fraction untouched): the core's grouping. */
+export { groupDigits };
 
 const SIGNS: Readonly<Record<string, string>> = { USD: '$', EUR: '€', GBP: '£', JPY: '¥', CHF: 'CHF ' };
 

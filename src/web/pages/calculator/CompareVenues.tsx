@@ -10,12 +10,9 @@ import { Figure } from '../../components/Figure.js';
 import { money, price } from '../../lib/format.js';
 import type { AnalysisProps } from './analysis-props.js';
 import { moveText } from './analysis.js';
+import { statusText } from './report-text.js';
 import { compareVenues, comparisonGap, type CompareRow } from './venue-comparison.js';
 import './analysis.css';
-
-const STATUS_WORDS: Readonly<Record<string, string>> = {
-  healthy: 'healthy', 'margin-call': 'margin call', liquidation: 'liquidation', bankrupt: 'bankrupt',
-};
 
 function VenueName({ row }: { readonly row: CompareRow }) {
   return (
@@ -33,7 +30,7 @@ function VenueRow({ row, positions, currency, hasGap }: { readonly row: CompareR
   return (
     <tr>
       <th scope="row" class="venue"><VenueName row={row} /></th>
-      <td><Figure field={`${prefix}.status`} value={result.status} class={`status ${result.status}`}>{STATUS_WORDS[result.status] ?? result.status}</Figure></td>
+      <td><Figure field={`${prefix}.status`} value={result.status} class={`status ${result.status}`}>{statusText(result.status)}</Figure></td>
       {positions.map((id, index) => (
         <td key={id}>
           <Figure field={`${prefix}.positions.${index}.liquidationPrice`} value={result.liquidationPrices[index] ?? null}>{price(result.liquidationPrices[index])}</Figure>

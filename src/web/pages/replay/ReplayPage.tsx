@@ -7,20 +7,16 @@
  * `data-field`. The state lives in the URL (replay-query.ts); editing replaces the history entry.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { formatProblem, parsePriceFile, parseScenario, toDecimalString, type Problem } from '../../../core/index.js';
+import { formatProblem, parsePriceFile, parseScenario, toDecimalString, type Bar, type Problem } from '../../../core/index.js';
 import { SelectField } from '../../components/Field.js';
-import { ProgressBar } from '../../components/ProgressBar.js';
 import { navigate, routeHash } from '../../lib/router.js';
 import { useTheme } from '../../lib/theme.js';
 import { CRASHES, crashById } from '../../data/crashes/crashes.js';
 import { CRASH_PRICES } from '../../data/crashes/crash-prices.js';
 import { AccountFields } from './AccountFields.js';
 import { CrashStory } from './CrashStory.js';
-import { EventTimeline } from './EventTimeline.js';
 import { PriceFileField, type OwnPrices } from './PriceFileField.js';
-import { ReplayAnswer } from './ReplayAnswer.js';
-import { ReplayChart } from './ReplayChart.js';
-import { ReplaySummaryView } from './ReplaySummaryView.js';
+import { ReplayResults } from './ReplayResults.js';
 import { RunItYourself } from './RunItYourself.js';
 import { buildScenario, fieldOfProblem, formFromPreset, type FieldName, type Opening } from './replay-form.js';
 import { crashState, fileNameOf, presetIndex, queryOf, readQuery, type PageState } from './replay-query.js';
@@ -34,9 +30,13 @@ function priceTextOf(state: PageState, own: OwnPrices | null): string | undefine
   return state.source.kind === 'crash' ? CRASH_PRICES[state.source.crash.id] : own?.text;
 }
 
-function openingOf(text: string | undefined): Opening | undefined {
-  const parsed = text === undefined ? undefined : parsePriceFile(text);
-  const first = parsed?.ok ? parsed.value[0] : undefined;
+function pricesOf(text: string | undefined): ReturnType<typeof parsePriceFile> | undefined {
+  return text === undefined ? undefined : parsePriceFile(text);
+}
+
+/** Where the scenario opens its position: the first bar's time and open. */
+function openingOf(bars: readonly Bar[] | undefined): Opening | undefined {
+  const first = bars?.[0];
   return first ? { time: first.time, price: toDecimalString(first.open) } : undefined;
 }
 
@@ -66,7 +66,8 @@ export function ReplayPage({ query }: { readonly query: URLSearchParams; readonl
 
   const update = (next: PageState, nextOwn: OwnPrices | null = own): void => {
     setPage(next);
-    const nextQuery = queryOf(next, openingOf(priceTextOf(next, nextOwn)));
+    const nextPrices = pricesOf(priceTextOf(next, nextOwn));
+    const nextQuery = queryOf(next, openingOf(nextPrices?.ok ? nextPrices.value : undefined));
     if (!nextQuery) return;
     const hash = routeHash('/replay', nextQuery);
     written.current = hash.split('?')[1] ?? '';
@@ -74,11 +75,10 @@ export function ReplayPage({ query }: { readonly query: URLSearchParams; readonl
   };
 
   const priceText = priceTextOf(page, own);
-  const parsedPrices = useMemo(() => (priceText === undefined ? undefined : parsePriceFile(priceText)), [priceText]);
+  const parsedPrices = useMemo(() => pricesOf(priceText), [priceText]);
   const bars = parsedPrices?.ok ? parsedPrices.value : undefined;
   const fileError = parsedPrices && !parsedPrices.ok ? parsedPrices.error.map(formatProblem).join('\n') : '';
-  const first = bars?.[0];
-  const opening = first ? { time: first.time, price: toDecimalString(first.open) } : undefined;
+  const opening = openingOf(bars);
   const fileName = fileNameOf(page.source);
 
   const built = buildScenario(page.form, opening, fileName);
@@ -107,6 +107,9 @@ export function ReplayPage({ query }: { readonly query: URLSearchParams; readonl
     update({ source: { kind: 'own', fileName: prices.name }, form: page.form }, prices);
   };
   const instrument = scenario?.prices?.instrument ?? page.form.instrument;
+  const waiting = bars ? 'Correct the fields marked above to run the replay.'
+    : own ? 'Correct the price file to run the replay.'
+      : `Choose or paste a price file to run the replay (this link names ${fileName}: a link keeps the account, not the prices).`;
 
   return (
     <section class="replay" aria-labelledby="replay-title">
@@ -136,34 +139,7 @@ export function ReplayPage({ query }: { readonly query: URLSearchParams; readonl
         {problems.rest.length ? <div class="banner danger" role="alert">{problems.rest.map((line) => <p key={line}>{line}</p>)}</div> : null}
       </section>
 
-      <div class="replay-results" aria-busy={run.busy ? 'true' : 'false'} aria-live="polite">
-        {!runnable ? (
-          <p class="banner info">{bars ? 'Correct the fields marked above to run the replay.'
-            : own ? 'Correct the price file to run the replay.'
-              : `Choose or paste a price file to run the replay (this link names ${fileName}: a link keeps the account, not the prices).`}</p>
-        ) : null}
-        {runnable && run.busy && run.progress ? <ProgressBar label="Replaying bars" done={run.progress.done} total={run.progress.total} /> : null}
-        {run.failure ? <p class="banner danger" role="alert">The replay stopped on an error: {run.failure}</p> : null}
-        {runnable && run.outcome ? (
-          <>
-            <ReplayAnswer outcome={run.outcome} />
-            <section class="card" aria-labelledby="replay-chart">
-              <h2 id="replay-chart">Prices, events and equity</h2>
-              <ReplayChart bars={run.outcome.bars} events={run.outcome.events} instrument={instrument} currency={run.outcome.currency} theme={theme} />
-            </section>
-            <div class="grid two replay-tables">
-              <section class="card" aria-labelledby="replay-summary">
-                <h2 id="replay-summary">Summary</h2>
-                <ReplaySummaryView outcome={run.outcome} />
-              </section>
-              <section class="card" aria-labelledby="replay-timeline">
-                <h2 id="replay-timeline">Timeline</h2>
-                <EventTimeline events={run.outcome.events} currency={run.outcome.currency} />
-              </section>
-            </div>
-          </>
-        ) : null}
-      </div>
+      <ReplayResults run={run} runnable={runnable} message={waiting} instrument={instrument} theme={theme} />
 
       {built.ok ? (
         <section class="card" aria-labelledby="replay-yourself">

@@ -57,6 +57,11 @@ function fileBars(picked: PickedFile | undefined, input: SimulationInput): Resul
   return parsePriceFile(picked.text, { ...(from ? { fromMs: from.ms } : {}), ...(to ? { toMs: to.ms } : {}) });
 }
 
+/** The model's data when the file's bars are good. */
+function modelData(bars: ReturnType<typeof fileBars>): ModelData | undefined {
+  return bars?.ok ? { bars: bars.value } : undefined;
+}
+
 export function SimulatePage({ query }: { readonly query: URLSearchParams }) {
   const encoded = query.get('s') ?? '';
   const autoRun = query.get('run') === '1';
@@ -69,7 +74,7 @@ export function SimulatePage({ query }: { readonly query: URLSearchParams }) {
   const inputKey = JSON.stringify(input);
   const runKey = `${inputKey}\n${fileVersion}`;
   const bars = useMemo(() => fileBars(picked, input), [picked, fieldText(valueAt(input, 'model.type')), fieldText(valueAt(input, 'model.from')), fieldText(valueAt(input, 'model.to'))]);
-  const data: ModelData | undefined = useMemo(() => (bars?.ok ? { bars: bars.value } : undefined), [bars]);
+  const data = useMemo(() => modelData(bars), [bars]);
   const fileError = picked && bars && !bars.ok ? bars.error.map((problem) => `${picked.name}: ${formatProblem(problem)}`).join('\n') : undefined;
   const check = useMemo(() => prepare(input, data), [inputKey, data]);
   const problems = check.ok ? [] : check.error;
@@ -86,8 +91,7 @@ export function SimulatePage({ query }: { readonly query: URLSearchParams }) {
       setForm(shown);
     }
     if (!autoRun) return;
-    const linked = fileBars(picked, shown.input);
-    const linkedData = linked?.ok ? { bars: linked.value } : undefined;
+    const linkedData = modelData(fileBars(picked, shown.input));
     const prepared = prepare(shown.input, linkedData);
     if (prepared.ok) run.start(shown.input, linkedData, `${JSON.stringify(shown.input)}\n${fileVersion}`, prepared.value, false);
   }, [encoded, autoRun]);
