@@ -12,6 +12,7 @@
  *
  * `everyTick` turns all of this off: the reference the fast path is differentially tested against.
  */
+import { conversionPairs } from '../core/instrument/conversion.js';
 import { step } from '../core/engine/step.js';
 import type { EngineEvent, EngineState, StepResult } from '../core/engine/engine-types.js';
 import type { Instant } from '../core/engine/instant.js';
@@ -30,7 +31,11 @@ import { markCommand, ticksOf, type PriceColumn } from './ticks.js';
 /** The account's worth at the horizon in floats: base + Σ a × (coordinate(price) - coordinate(entry)). */
 interface Worth {
   readonly base: number;
-  readonly terms: readonly { readonly column: number; readonly a: number; readonly entry: number; readonly inverse: boolean }[];
+  readonly terms: readonly {
+    readonly column: number; readonly a: number; readonly entry: number; readonly inverse: boolean;
+    /** The pair that converts the P&L into the account currency: its column, or its mark held. */
+    readonly rate?: { readonly column: number; readonly held: number; readonly inverted: boolean };
+  }[];
 }
 
 interface Figures {
@@ -127,9 +132,17 @@ export class VariantRunner {
       // The last memo of a state with the same positions seeds the searches (bands.ts).
       const positions = positionsKey(state);
       const hint = this.lastByPositions.get(positions);
-      const band = findBand(state, this.columns, ticks, hint?.band ?? undefined);
+      // Instruments counted in another currency (conversion.ts): the band is sound only where each
+      // position's value moves with its own column alone; the fast settlement and the separable
+      // screen assume plain linear or inverse values, so every other observation goes to the reducer.
+      const converted = state.snapshot.positions.some((position) => position.instrument.conversion);
+      const crossColumn = converted && state.snapshot.positions.some((position) =>
+        conversionPairs(position.instrument).some((pair) => this.columnOf.has(pair)));
+      const band = crossColumn ? undefined : findBand(state, this.columns, ticks, hint?.band ?? undefined);
       memo = {
-        band, fast: band ? findFast(state, this.columns, band, hint?.fast) : undefined, screen: band === undefined ? this.screenFor(state) : undefined,
+        band,
+        fast: band && !converted ? findFast(state, this.columns, band, hint?.fast) : undefined,
+        screen: band === undefined && !converted ? this.screenFor(state) : undefined,
         worth: this.worthOf(state), deadlineMs: deadlineOf(state),
       };
       this.memo.set(key, memo);
@@ -146,7 +159,17 @@ export class VariantRunner {
       const direction = inverse ? (position.side === 'long' ? -1 : 1) : (position.side === 'long' ? 1 : -1);
       const size = numberOf(position.quantity) * numberOf(position.instrument.contractSize);
       const entry = numberOf(position.entryPrice);
-      return { column: this.columnOf.get(position.instrument.symbol) ?? -1, a: direction * size, entry: inverse ? 1 / entry : entry, inverse };
+      const profit = position.instrument.conversion?.profit;
+      // P&L counted in another currency, converted at its pair: a column of the model, else its mark held.
+      const rate = profit ? {
+        column: this.columnOf.get(profit.pair) ?? -1,
+        held: numberOf(snapshot.marks.get(profit.pair) ?? position.entryPrice),
+        inverted: profit.inverted,
+      } : undefined;
+      return {
+        column: this.columnOf.get(position.instrument.symbol) ?? -1, a: direction * size, entry: inverse ? 1 / entry : entry, inverse,
+        ...(rate ? { rate } : {}),
+      };
     });
     return { base, terms };
   }
@@ -232,7 +255,15 @@ export class VariantRunner {
       const term = terms[t] as Worth['terms'][number];
       const column = this.columns[term.column] as PriceColumn;
       const price = ticksOf(column, moves[last + term.column] as number) * column.tickValue;
-      value += term.a * ((term.inverse ? 1 / price : price) - term.entry);
+      const pnl = term.a * ((term.inverse ? 1 / price : price) - term.entry);
+      const { rate } = term;
+      if (!rate) {
+        value += pnl;
+        continue;
+      }
+      const rateColumn = this.columns[rate.column];
+      const mark = rateColumn ? ticksOf(rateColumn, moves[last + rate.column] as number) * rateColumn.tickValue : rate.held;
+      value += rate.inverted ? pnl / mark : pnl * mark;
     }
     const figures = this.figuresOf(state);
     outcome.loss = figures.moneyIn - value;

@@ -101,7 +101,7 @@ export interface EngineVenue {
   readonly currency: string;
   readonly decimals: number;
   readonly instruments: readonly InstrumentSpec[];
-  /** Instruments the venue lists but this account cannot trade (another settlement currency). */
+  /** Instruments the account cannot trade (counted in a currency no listed pair converts, or a coin it does not hold). */
   readonly foreign: readonly string[];
   /** Definitions the snapshot must carry under "instruments" (tiers the venue does not ship, extra contracts). */
   readonly instrumentsJson?: Json;
@@ -172,8 +172,12 @@ export const ENGINE_VENUES: readonly EngineVenue[] = [
   },
   {
     id: 'esma-retail-cfd', currency: 'USD', decimals: 2, isolated: false, deficit: 'negative-balance-protection', stocks: false,
-    cureDays: 0, typicalBalance: 2_000, timed: 0.3, gaps: 0.15, foreign: ['USDJPY', 'USDCAD'],
+    cureDays: 0, typicalBalance: 2_000, timed: 0.3, gaps: 0.15, foreign: ['EURSEK'],
+    instrumentsJson: { EURSEK: { kind: 'cfd', assetClass: 'fx-minor', tickSize: '0.0001', settlementCurrency: 'SEK', marginCurrency: 'EUR' } },
     instruments: [
+      // Counted in JPY, converted through itself; in GBP and EUR, through GBPUSD and EURUSD (conversion.ts).
+      { symbol: 'USDJPY', price: [130_000, 160_000], priceScale: 3, tick: '0.001', quantity: [1_000, 300_000], quantityScale: 0, maxLeverage: 30, contractSize: 1 },
+      { symbol: 'EURGBP', price: [80_000, 90_000], priceScale: 5, tick: '0.00001', quantity: [1_000, 300_000], quantityScale: 0, maxLeverage: 30, contractSize: 1 },
       { symbol: 'EURUSD', price: [90_000, 140_000], priceScale: 5, tick: '0.00001', quantity: [1_000, 300_000], quantityScale: 0, maxLeverage: 30, contractSize: 1 },
       { symbol: 'GBPUSD', price: [110_000, 160_000], priceScale: 5, tick: '0.00001', quantity: [1_000, 300_000], quantityScale: 0, maxLeverage: 30, contractSize: 1 },
       { symbol: 'XAUUSD', price: [1_500_00, 3_000_00], priceScale: 2, tick: '0.01', quantity: [1, 200], quantityScale: 0, maxLeverage: 20, contractSize: 1 },
@@ -182,8 +186,11 @@ export const ENGINE_VENUES: readonly EngineVenue[] = [
   },
   {
     id: 'mt5-standard', currency: 'USD', decimals: 2, isolated: false, deficit: 'client-debt', stocks: false, cureDays: 0,
-    typicalBalance: 2_000, timed: 0.3, gaps: 0.15, foreign: ['USDJPY', 'USDCHF'],
+    typicalBalance: 2_000, timed: 0.3, gaps: 0.15, foreign: ['EURSEK'],
+    instrumentsJson: { EURSEK: { kind: 'cfd', assetClass: 'fx-minor', tickSize: '0.0001', settlementCurrency: 'SEK', marginCurrency: 'EUR' } },
     instruments: [
+      { symbol: 'USDJPY', price: [130_000, 160_000], priceScale: 3, tick: '0.001', quantity: [1_000, 300_000], quantityScale: 0, maxLeverage: 1000, contractSize: 1 },
+      { symbol: 'EURGBP', price: [80_000, 90_000], priceScale: 5, tick: '0.00001', quantity: [1_000, 300_000], quantityScale: 0, maxLeverage: 1000, contractSize: 1 },
       { symbol: 'EURUSD', price: [90_000, 140_000], priceScale: 5, tick: '0.00001', quantity: [1_000, 300_000], quantityScale: 0, maxLeverage: 1000, contractSize: 1 },
       { symbol: 'GBPUSD', price: [110_000, 160_000], priceScale: 5, tick: '0.00001', quantity: [1_000, 300_000], quantityScale: 0, maxLeverage: 1000, contractSize: 1 },
       { symbol: 'US500', price: [3_000_0, 6_000_0], priceScale: 1, tick: '0.1', quantity: [1, 100], quantityScale: 0, maxLeverage: 500, contractSize: 1 },
@@ -200,6 +207,9 @@ export const ENGINE_VENUES: readonly EngineVenue[] = [
     ],
   },
 ];
+
+/** The pairs whose marks convert an instrument of the generated CFD accounts (all in USD) into USD. */
+const CONVERSION_PAIRS: Readonly<Record<string, readonly string[]>> = { EURGBP: ['GBPUSD', 'EURUSD'] };
 
 export function engineVenue(id: string): EngineVenue {
   const found = ENGINE_VENUES.find((venue) => venue.id === id);
@@ -322,9 +332,11 @@ export class ScenarioGenerator {
     const cross = venue.stocks ? stockCash : count === 0 ? rng.float() * venue.typicalBalance * 2 : needed * (0.6 + rng.float() * 3);
     const crossText = cross < 0 ? `-${amountText(rng, -cross, venue.decimals)}` : amountText(rng, cross, venue.decimals);
     const marks: Record<string, string> = {};
+    // Held instruments, and the pairs that convert them into the account currency (EURGBP in a USD
+    // account: GBPUSD and EURUSD), always have a mark; the others mostly.
+    const marked = new Set(positions.flatMap((position) => [position.instrument as string, ...(CONVERSION_PAIRS[position.instrument as string] ?? [])]));
     for (const each of venue.instruments) {
-      const held = positions.some((position) => position.instrument === each.symbol);
-      if (held || rng.chance(0.85)) marks[each.symbol] = text(this.startPrice(each), each.priceScale);
+      if (marked.has(each.symbol) || rng.chance(0.85)) marks[each.symbol] = text(this.startPrice(each), each.priceScale);
     }
     return {
       venue: venue.id,

@@ -14,7 +14,7 @@
  *
  * What the book leaves out, and so refuses: tiers past the first (the first tier must have no
  * deduction, and the workload keeps notionals inside it), valuation at entry (Bybit isolated),
- * inverse and stock instruments, cure periods (Reg T) and partial sells to meet the requirement
+ * inverse and stock instruments, instruments counted in another currency (conversion.ts), cure periods (Reg T) and partial sells to meet the requirement
  * (FINRA). What it leaves out without refusing: Hyperliquid's partial liquidations of positions
  * above 100 000 USDC (keep positions below that), and limits on insurance funds (the book's are
  * unlimited, as the engine's are without a balance; no auto-deleveraging follows).
@@ -84,6 +84,7 @@ export function bookInstrument(instrument: Instrument, lotSize: Decimal, decimal
     throw new RangeError(`${instrument.symbol}: the book values linear instruments only`);
   }
   if (!instrument.tickSize) throw new RangeError(`${instrument.symbol}: the book needs a tick size`);
+  if (instrument.conversion) throw new RangeError(`${instrument.symbol}: the book values instruments counted in the account currency only`);
   const perLotTick = multiplyRational(
     multiplyRational(fromDecimal(lotSize), fromDecimal(instrument.contractSize)),
     fromDecimal(instrument.tickSize),

@@ -6,14 +6,15 @@ import type { Position } from '../account/position.js';
 import { costBasis } from '../margin/position-measures.js';
 import { add, compare, isNegative, isPositive, min, normalize, subtract, toDecimalString, type Decimal } from '../money/decimal.js';
 import { fromDecimal, multiplyRational, type Rational } from '../money/rational.js';
-import { asAmount, asPrice, type Amount, type PositionId } from '../money/units.js';
+import { asAmount, asInstrumentId, asPrice, type Amount, type PositionId } from '../money/units.js';
 import { capMessage } from '../snapshot/parse-positions.js';
 import { applyDebtAction, repay } from './debt.js';
 import type { Command, OpenOrder, RejectionCode } from './engine-types.js';
 import { closeAt, exactDecimal, openAt } from './fills.js';
 import { settleClosedScope } from './liquidation.js';
 import type { Transaction } from './transaction.js';
-import { valuationOf } from './valuation-cache.js';
+import { markPriceMap, valuationOf } from './valuation-cache.js';
+import { conversionNeedMessage, conversionPairs, withConversion } from '../instrument/conversion.js';
 import { reached, stopPrice } from './trigger-orders.js';
 
 export class Refusal {
@@ -48,8 +49,10 @@ function checkOpen(tx: Transaction, order: OpenOrder): Position {
   const { venue, currency, positions } = tx.snapshot;
   const { instrument } = order;
   if (positions.some((position) => position.id === order.id)) refuse('risk/duplicate-position', `a position "${order.id}" is already open`);
-  if (instrument.settlementCurrency && instrument.settlementCurrency !== currency) {
-    refuse('risk/settlement-mismatch', `${instrument.symbol} settles in ${instrument.settlementCurrency} but the account is in ${currency}`);
+  const resolved = withConversion(instrument, currency, (symbol) => tx.state.instruments.has(asInstrumentId(symbol)));
+  if ('need' in resolved) refuse('risk/settlement-mismatch', conversionNeedMessage(instrument, resolved.need, currency));
+  for (const pair of conversionPairs(instrument)) {
+    if (!tx.snapshot.marks.has(pair)) refuse('risk/no-mark', `no price for ${pair} yet, which converts ${instrument.symbol} into ${currency}: send a mark first`);
   }
   if (positions.some((position) => (position.instrument.kind === 'inverse') !== (instrument.kind === 'inverse'))) {
     refuse('risk/settlement-mismatch', 'an inverse contract settles in the coin and a linear one in the quote currency: one account cannot margin both');
@@ -144,7 +147,7 @@ function setOrder(tx: Transaction, command: Command & { type: 'stop-loss' | 'tak
   const position = positionById(tx, command.position);
   const price = command.type === 'take-profit'
     ? command.price
-    : stopPrice(position, command.trigger, tx.snapshot.balance)
+    : stopPrice(position, command.trigger, tx.snapshot.balance, markPriceMap(tx.snapshot))
       ?? refuse('risk/no-loss-trigger', 'no price loses that much on this position: the loss is larger than it can reach');
   const mark = tx.snapshot.marks.get(position.instrument.symbol) ?? position.entryPrice;
   if (reached(position, command.type, price, mark)) {

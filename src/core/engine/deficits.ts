@@ -15,7 +15,10 @@
 import type { Position } from '../account/position.js';
 import { coordinateOfPrice, pnlDirection, priceOfCoordinate, type Side } from '../instrument/coordinate.js';
 import { exposureMaintenance } from '../margin/maintenance-margin.js';
-import { entryNotional, notionalAt, partOfPosition, quantityTimesContract, unrealizedPnlAt } from '../margin/position-measures.js';
+import { entryNotional, notionalAt, partOfPosition, priceWherePnl, quantityTimesContract, unrealizedPnlAt } from '../margin/position-measures.js';
+import { ratesAt } from '../instrument/conversion.js';
+import type { PriceMap } from '../account/account-snapshot.js';
+import { markPriceMap } from './valuation-cache.js';
 import { allocateUnits } from '../money/allocate.js';
 import { compare, decimal, isPositive, min, negate, normalize, subtract, sum, toDecimalString, type Decimal } from '../money/decimal.js';
 import {
@@ -87,9 +90,15 @@ const opposite = (side: Side): Side => (side === 'long' ? 'short' : 'long');
  * The bankruptcy price of a closed part carrying `share` of the deficit: where it would have filled
  * with that share covered. x_b = x_fill + share / (direction × quantity × contract size).
  */
-function bankruptcyPrice(part: ClosedPart, share: Rational): Rational {
+function bankruptcyPrice(part: ClosedPart, share: Rational, prices: PriceMap): Rational {
   const { kind } = part.position.instrument;
   const sized = { ...part.position, quantity: part.quantity };
+  if (sized.instrument.conversion) {
+    // Counted in another currency: where the part's P&L (account currency) is `share` better than at its fill.
+    const fill = fromDecimal(part.price);
+    const atFill = unrealizedPnlAt(sized, fill, ratesAt(sized.instrument, prices, fill));
+    return priceWherePnl(sized, addRational(atFill, share), prices) ?? RATIONAL_ZERO;
+  }
   const x = addRational(
     coordinateOfPrice(kind, fromDecimal(part.price)),
     divideRational(share, multiplyRational(rational(pnlDirection(kind, part.position.side)), quantityTimesContract(sized))),
@@ -153,7 +162,7 @@ function autoDeleverage(
     const worth = toDecimal(multiplyRational(perUnit, fromDecimal(taken)), uncovered.scale, 'floor');
     const coveredHere = min(worth, partUncovered);
     const perCounterparty = allocateUnits(coveredHere.units, takes.map((take) => fromDecimal(take.quantity)));
-    const bankrupt = bankruptcyPrice(part, partDeficit);
+    const bankrupt = bankruptcyPrice(part, partDeficit, markPriceMap(tx.snapshot));
     takes.forEach((take, at) => {
       tx.emit('adl-executed', {
         counterparty: take.counterparty.id,

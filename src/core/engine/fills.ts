@@ -12,6 +12,8 @@ import { add, compare, decimal, divide, multiply, negate, sign, subtract, type D
 import { fromDecimal, subtractRational, toDecimal, type Rational } from '../money/rational.js';
 import { asAmount, asQuantity, type Price, type Quantity } from '../money/units.js';
 import type { Transaction } from './transaction.js';
+import { markPriceMap } from './valuation-cache.js';
+import { ratesAt, UNCONVERTED } from '../instrument/conversion.js';
 
 export interface ClosedPart {
   readonly position: Position;
@@ -50,9 +52,11 @@ function costReleased(position: Position, stays: Position | undefined): Rational
 export function closeAt(tx: Transaction, position: Position, quantity: Quantity, price: Price): ClosedPart {
   const decimals = tx.decimals;
   const at = fromDecimal(price);
-  const whole = toDecimal(unrealizedPnlAt(position, at), decimals, 'floor');
+  // Counted in another currency: converted at the pairs' marks now, the fill price for a pair that converts through itself.
+  const rates = position.instrument.conversion ? ratesAt(position.instrument, markPriceMap(tx.snapshot), at) : UNCONVERTED;
+  const whole = toDecimal(unrealizedPnlAt(position, at, rates), decimals, 'floor');
   const all = compare(quantity, position.quantity) >= 0;
-  const pnl = all ? whole : subtract(whole, toDecimal(unrealizedPnlAt({ ...position, quantity: asQuantity(subtract(position.quantity, quantity)) }, at), decimals, 'floor'));
+  const pnl = all ? whole : subtract(whole, toDecimal(unrealizedPnlAt({ ...position, quantity: asQuantity(subtract(position.quantity, quantity)) }, at, rates), decimals, 'floor'));
   const split = all ? undefined : remainder(position, quantity, pnl, decimals);
   const stays = split?.stays;
   const cost = costReleased(position, stays);

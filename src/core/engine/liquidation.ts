@@ -26,6 +26,7 @@ import { settleDeficit } from './deficits.js';
 import { closeAt, type ClosedPart } from './fills.js';
 import { decisionOf, markPriceMap, scopeOf, scopesOf, valuationOf } from './valuation-cache.js';
 import type { Transaction } from './transaction.js';
+import { ratesAt } from '../instrument/conversion.js';
 
 interface PlannedClose {
   readonly position: Position;
@@ -54,8 +55,10 @@ function partialPlan(tx: Transaction, scope: MarginScope): PlannedClose[] | unde
   const cooling = tx.state.partialCooldownUntilMs;
   if (cooling !== null && (tx.time === undefined || tx.time.ms < cooling)) return undefined;
   const prices = markPriceMap(tx.snapshot);
-  const large = (position: Position): boolean =>
-    compareRational(notionalAt(position, prices.get(position.instrument.symbol) ?? fromDecimal(position.entryPrice)), partial.notionalAbove) > 0;
+  const large = (position: Position): boolean => {
+    const price = prices.get(position.instrument.symbol) ?? fromDecimal(position.entryPrice);
+    return compareRational(notionalAt(position, price, ratesAt(position.instrument, prices, price)), partial.notionalAbove) > 0;
+  };
   if (!scope.positions.some(large)) return undefined;
   // Past bankruptcy there is nothing left to sell in parts: the backstop takes the scope whole.
   const decision = decisionOf(tx.snapshot, scope.id);
@@ -86,7 +89,8 @@ function chargeFees(tx: Transaction, closed: readonly ClosedPart[], equityLeft: 
   let left = max(equityLeft, tx.zero);
   return closed.map((part) => {
     if (!rate) return tx.zero;
-    const notional = notionalAt({ ...part.position, quantity: part.quantity }, fromDecimal(part.price));
+    const fill = fromDecimal(part.price);
+    const notional = notionalAt({ ...part.position, quantity: part.quantity }, fill, ratesAt(part.position.instrument, markPriceMap(tx.snapshot), fill));
     const fee = min(toDecimal(multiplyRational(notional, rate), tx.decimals, 'ceiling'), left);
     left = subtract(left, fee);
     if (isPositive(fee)) {

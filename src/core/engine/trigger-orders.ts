@@ -12,8 +12,9 @@
  */
 import type { Position } from '../account/position.js';
 import { coordinateOfPrice, pnlDirection, priceOfCoordinate } from '../instrument/coordinate.js';
-import { quantityTimesContract } from '../margin/position-measures.js';
-import { compare, dec, multiply, sign, type Decimal } from '../money/decimal.js';
+import { priceWherePnl, quantityTimesContract } from '../margin/position-measures.js';
+import { compare, dec, multiply, negate, sign, type Decimal } from '../money/decimal.js';
+import type { PriceMap } from '../account/account-snapshot.js';
 import {
   divideRational, fromDecimal, rational, roundRationalToIncrement, signRational, subtractRational,
 } from '../money/rational.js';
@@ -35,8 +36,15 @@ export function reached(position: Position, kind: OrderKind, trigger: Price, mar
  * The price at which the position has lost `loss` (account currency), or undefined when no price
  * gets there (a loss larger than an inverse short or a long can reach).
  */
-export function priceForLoss(position: Position, loss: Decimal): Price | undefined {
+export function priceForLoss(position: Position, loss: Decimal, prices?: PriceMap): Price | undefined {
   const { kind, tickSize } = position.instrument;
+  if (position.instrument.conversion) {
+    // Counted in another currency: the loss in the account's, through the conversion (conversion.ts).
+    const exactPrice = priceWherePnl(position, fromDecimal(negate(loss)), prices);
+    if (!exactPrice) return undefined;
+    const rounded = roundRationalToIncrement(exactPrice, tickSize ?? FINEST_PRICE, position.side === 'long' ? 'ceiling' : 'floor');
+    return sign(rounded) > 0 ? asPrice(rounded) : undefined;
+  }
   const entry = coordinateOfPrice(kind, fromDecimal(position.entryPrice));
   const perUnit = divideRational(fromDecimal(loss), quantityTimesContract(position));
   // P&L = direction × qc × (x - x_entry) = -loss  =>  x = x_entry - loss / (direction × qc)
@@ -49,13 +57,13 @@ export function priceForLoss(position: Position, loss: Decimal): Price | undefin
 }
 
 /** A stop trigger as a price; the balance is the one when the order is placed. */
-export function stopPrice(position: Position, trigger: StopTrigger, balance: Decimal): Price | undefined {
+export function stopPrice(position: Position, trigger: StopTrigger, balance: Decimal, prices?: PriceMap): Price | undefined {
   switch (trigger.kind) {
     case 'price': return trigger.price;
-    case 'loss': return priceForLoss(position, trigger.amount);
+    case 'loss': return priceForLoss(position, trigger.amount, prices);
     case 'lossPercent': {
       const loss = multiply(balance, trigger.fraction);
-      return sign(loss) > 0 ? priceForLoss(position, loss) : undefined;
+      return sign(loss) > 0 ? priceForLoss(position, loss, prices) : undefined;
     }
   }
 }

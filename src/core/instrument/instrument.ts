@@ -43,6 +43,34 @@ export interface Instrument {
   readonly maxLeverage?: Leverage;
   /** Sorted by floor, the first at 0. Empty where the venue sets maintenance another way. */
   readonly maintenanceTiers: readonly MaintenanceTier[];
-  /** The currency P&L settles in, where known; it must be the account's. */
+  /**
+   * The currency P&L is counted in (MT5 SYMBOL_CURRENCY_PROFIT), where known. When it is not the
+   * account's, P&L and notional are converted at the mark of the conversion pair (conversion.ts).
+   */
   readonly settlementCurrency?: string;
+  /**
+   * The currency margin is counted in (MT5 SYMBOL_CURRENCY_MARGIN), where it differs from the
+   * profit currency: the base of a forex pair, whose margin is lots × contract size / leverage in
+   * that currency (MQL5 SYMBOL_CALC_MODE_FOREX), converted to the account's at its pair's mark.
+   */
+  readonly marginCurrency?: string;
+  /** How this instrument's amounts become the account currency's; resolved per account (conversion.ts). */
+  readonly conversion?: InstrumentConversion;
+}
+
+/**
+ * One currency into the account's, at the mark of a pair: CCYACC (multiply by the mark) or ACCCCY
+ * (divide by it): JPY into USD at USDJPY is ÷ the USDJPY mark; GBP into USD at GBPUSD is × it.
+ */
+export interface CurrencyConversion {
+  readonly currency: string;
+  readonly pair: InstrumentId;
+  readonly inverted: boolean;
+}
+
+export interface InstrumentConversion {
+  /** P&L and notional; absent: the profit currency is the account's. */
+  readonly profit?: CurrencyConversion;
+  /** Margin counted on lots × contract size in the margin currency; absent: on notional, as P&L is converted. */
+  readonly margin?: CurrencyConversion | 'account';
 }

@@ -58,7 +58,7 @@ function closeWhole(scope: MarginScope, valuation: PositionValuation): [MarginSc
 function closePart(scope: MarginScope, valuation: PositionValuation, quantity: Decimal, decimals: number): [MarginScope, Fill] {
   const { position } = valuation;
   const stays: Position = { ...position, quantity: asQuantity(subtract(position.quantity, quantity)) };
-  const staysPnl = toDecimal(unrealizedPnlAt(stays, valuation.price), decimals, 'floor');
+  const staysPnl = toDecimal(unrealizedPnlAt(stays, valuation.price, valuation.rates), decimals, 'floor');
   const pnl = subtract(valuation.unrealizedPnl, staysPnl);
   return [withoutPosition(scope, position, pnl, stays), { position, quantity: asQuantity(quantity), price: valuation.price, pnl }];
 }

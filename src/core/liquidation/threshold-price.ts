@@ -26,6 +26,7 @@ import {
   exposures, marginCallThreshold, priceOf, scopeEquity, scopeRequirement, type MarginScope,
 } from '../margin/margin-scope.js';
 import type { VenueProfile } from '../venue/venue-profile.js';
+import { movesWith, valuationKind } from '../instrument/conversion.js';
 import { firstBoundary, type PiecewiseAffine } from './piecewise-root.js';
 
 export type ThresholdKind = 'liquidation' | 'margin-call' | 'bankruptcy';
@@ -49,23 +50,30 @@ function actsOnlyBelow(venue: VenueProfile, kind: ThresholdKind): boolean {
   return venue.liquidationTrigger === 'below';
 }
 
-/** equity - requirement of the scope, as a function of the instrument's coordinate x. */
+/**
+ * equity - requirement of the scope, as a function of the instrument's coordinate x. Positions on
+ * other instruments that convert through this one (EURJPY through USDJPY in a USD account) move
+ * with it too; every amount is affine in x = price, or x = 1/price for an inverse contract and for
+ * a pair that converts its P&L through itself inverted (conversion.ts), so the root stays exact.
+ */
 export function thresholdGap(
   snapshot: AccountSnapshot, scope: MarginScope, position: Position, kind: ThresholdKind, prices: PriceMap,
 ): PiecewiseAffine {
   const { venue } = snapshot;
-  const { symbol, kind: instrumentKind } = position.instrument;
+  const { symbol } = position.instrument;
+  const coordinateKind = valuationKind(position.instrument);
   const threshold = kind === 'liquidation' ? venue.liquidation : marginCallThreshold(venue);
-  const pricesAt = (x: Rational): PriceMap => new Map(prices).set(symbol, priceOfCoordinate(instrumentKind, x));
+  const pricesAt = (x: Rational): PriceMap => new Map(prices).set(symbol, priceOfCoordinate(coordinateKind, x));
   const onInstrument = exposures(scope.positions).filter((exposure) => exposure[0]?.instrument.symbol === symbol);
   // Equity and requirements are sums over positions (and over exposures, which never span two
-  // instruments): the other instruments' part is the same at every x, so it is valued once.
+  // instruments): the part that does not move with this instrument is the same at every x, so it is valued once.
   const gapOf = (part: MarginScope, at: PriceMap): Rational => {
     const requirement = kind === 'bankruptcy' ? RATIONAL_ZERO : scopeRequirement(venue, part, at, threshold);
     return subtractRational(scopeEquity(part, at), requirement);
   };
-  const moving: MarginScope = { ...scope, positions: scope.positions.filter((each) => each.instrument.symbol === symbol) };
-  const still: MarginScope = { ...scope, collateral: RATIONAL_ZERO, positions: scope.positions.filter((each) => each.instrument.symbol !== symbol) };
+  const moves = (each: Position): boolean => movesWith(each.instrument, symbol);
+  const moving: MarginScope = { ...scope, positions: scope.positions.filter(moves) };
+  const still: MarginScope = { ...scope, collateral: RATIONAL_ZERO, positions: scope.positions.filter((each) => !moves(each)) };
   const constant = still.positions.length ? gapOf(still, prices) : RATIONAL_ZERO;
   return {
     evaluate: (x) => addRational(gapOf(moving, pricesAt(x)), constant),
@@ -84,9 +92,10 @@ export function thresholdPrice(
   prices: PriceMap = markPrices(snapshot),
 ): Price | null {
   const instrument = position.instrument;
+  const coordinateKind = valuationKind(instrument);
   const gap = thresholdGap(snapshot, scope, position, kind, prices);
-  const x0 = coordinateOfPrice(instrument.kind, priceOf(prices, instrument.symbol));
-  const losing: 1 | -1 = pnlDirection(instrument.kind, position.side) > 0n ? -1 : 1;
+  const x0 = coordinateOfPrice(coordinateKind, priceOf(prices, instrument.symbol));
+  const losing: 1 | -1 = pnlDirection(coordinateKind, position.side) > 0n ? -1 : 1;
   const breached = gap.evaluate(x0).numerator < 0n;
   const condition = breached ? 'non-negative' : 'negative';
   const order: (1 | -1)[] = breached ? [-losing as 1 | -1, losing] : [losing, -losing as 1 | -1];
@@ -95,14 +104,14 @@ export function thresholdPrice(
     if (!boundary) continue;
     // The side of the boundary where the threshold is breached, in x, then in price.
     const breachedSideInX = breached ? -direction : direction;
-    const breachedSideInPrice = breachedSideInX * coordinateDirection(instrument.kind);
+    const breachedSideInPrice = breachedSideInX * coordinateDirection(coordinateKind);
     const increment = instrument.tickSize ?? UNTICKED_INCREMENT;
     let rounded = roundRationalToIncrement(
-      priceOfCoordinate(instrument.kind, boundary), increment, breachedSideInPrice < 0 ? 'floor' : 'ceiling',
+      priceOfCoordinate(coordinateKind, boundary), increment, breachedSideInPrice < 0 ? 'floor' : 'ceiling',
     );
     if (sign(rounded) <= 0) return null;
     if (!breached && actsOnlyBelow(snapshot.venue, kind)
-      && gap.evaluate(coordinateOfPrice(instrument.kind, fromDecimal(rounded))).numerator === 0n) {
+      && gap.evaluate(coordinateOfPrice(coordinateKind, fromDecimal(rounded))).numerator === 0n) {
       rounded = breachedSideInPrice < 0 ? subtract(rounded, increment) : add(rounded, increment);
     }
     return sign(rounded) > 0 ? asPrice(rounded) : null;

@@ -16,6 +16,8 @@ import {
 } from '../money/rational.js';
 import type { ValuationBasis, VenueProfile } from '../venue/venue-profile.js';
 import { notionalOnBasis, quantityTimesContract } from './position-measures.js';
+import { converted, UNCONVERTED, valuationKind, type Rates } from '../instrument/conversion.js';
+import { coordinateOfPrice } from '../instrument/coordinate.js';
 
 const FIVE_DOLLARS = rational(5n);
 const TWO_FIFTY = rational(5n, 2n);
@@ -28,8 +30,13 @@ function shortSharePrice(price: Rational, shortRate: Rational): Rational {
   return compareRational(price, TWO_FIFTY) >= 0 ? price : TWO_FIFTY;
 }
 
+/**
+ * With a conversion (conversion.ts), tiers are read on the notional in the instrument's own margin
+ * terms (as the venue publishes them) and the requirement is converted: max(0, N × rate - deduction)
+ * × the rate into the account currency.
+ */
 export function exposureMaintenance(
-  venue: VenueProfile, positions: readonly Position[], price: Rational, basis: ValuationBasis,
+  venue: VenueProfile, positions: readonly Position[], price: Rational, basis: ValuationBasis, rates: Rates = UNCONVERTED,
 ): Rational {
   const first = positions[0];
   if (!first) return RATIONAL_ZERO;
@@ -37,6 +44,12 @@ export function exposureMaintenance(
   switch (model.kind) {
     case 'instrument-tiers':
     case 'half-initial-at-max-leverage': {
+      if (rates !== UNCONVERTED) {
+        // Tiers read on lots × contract size where margin is counted in lots, else on the notional.
+        const inLots = rates.margin !== undefined;
+        const own = sumRational(positions.map((position) => (inLots ? quantityTimesContract(position) : notionalOnBasis(position, price, basis))));
+        return converted(tieredMaintenance(first.instrument.maintenanceTiers, own), rates.margin ?? rates.profit);
+      }
       const notional = sumRational(positions.map((position) => notionalOnBasis(position, price, basis)));
       return tieredMaintenance(first.instrument.maintenanceTiers, notional);
     }
@@ -66,9 +79,16 @@ export function exposureBreakpoints(venue: VenueProfile, positions: readonly Pos
     return compareRational(model.short, RATIONAL_ZERO) > 0
       ? [TWO_FIFTY, FIVE_DOLLARS, divideRational(FIVE_DOLLARS, model.short)]
       : [TWO_FIFTY, FIVE_DOLLARS];
+    // Stocks are never converted (conversion.ts), so these are prices and coordinates alike.
   }
   if (model.kind === 'none') return [];
+  const { instrument } = first;
+  // Tiers read on lots × contract size do not move with the price.
+  if (typeof instrument.conversion?.margin === 'object' || instrument.conversion?.margin === 'account') return [];
   const size = positions.map(quantityTimesContract).reduce(addRational, RATIONAL_ZERO);
   if (compareRational(size, RATIONAL_ZERO) <= 0) return [];
-  return tierBreakpoints(first.instrument.maintenanceTiers).map((notional) => divideRational(notional, size));
+  const atNotional = tierBreakpoints(instrument.maintenanceTiers).map((notional) => divideRational(notional, size));
+  // In the instrument's own terms these are coordinates (price, or 1/price for inverse); a pair
+  // valued in 1/price through its own conversion (USDJPY in a USD account) breaks at 1/price of them.
+  return valuationKind(instrument) === instrument.kind ? atNotional : atNotional.map((price) => coordinateOfPrice('inverse', price));
 }

@@ -17,6 +17,7 @@ import type { InstrumentId } from '../money/units.js';
 import type { Threshold, ValuationBasis, VenueProfile } from '../venue/venue-profile.js';
 import { exposureMaintenance } from './maintenance-margin.js';
 import { costBasis, initialMarginAt, notionalOnBasis, unrealizedPnlAt } from './position-measures.js';
+import { ratesAt, UNCONVERTED, type Rates } from '../instrument/conversion.js';
 
 export interface MarginScope {
   /** "cross", or the isolated position's id. */
@@ -56,11 +57,18 @@ export function priceOf(prices: PriceMap, instrument: InstrumentId): Rational {
   return price;
 }
 
+/** The position's rates into the account currency at these prices (conversion.ts). */
+export function ratesOf(position: Position, prices: PriceMap): Rates {
+  const { instrument } = position;
+  return instrument.conversion ? ratesAt(instrument, prices, priceOf(prices, instrument.symbol)) : UNCONVERTED;
+}
+
+export function positionPnl(position: Position, prices: PriceMap): Rational {
+  return unrealizedPnlAt(position, priceOf(prices, position.instrument.symbol), ratesOf(position, prices));
+}
+
 export function scopeEquity(scope: MarginScope, prices: PriceMap): Rational {
-  return addRational(
-    scope.collateral,
-    sumRational(scope.positions.map((position) => unrealizedPnlAt(position, priceOf(prices, position.instrument.symbol)))),
-  );
+  return addRational(scope.collateral, sumRational(scope.positions.map((position) => positionPnl(position, prices))));
 }
 
 export function valuationBasis(venue: VenueProfile, scope: MarginScope): ValuationBasis {
@@ -68,7 +76,7 @@ export function valuationBasis(venue: VenueProfile, scope: MarginScope): Valuati
 }
 
 export function positionInitialMargin(venue: VenueProfile, scope: MarginScope, position: Position, prices: PriceMap): Rational {
-  return initialMarginAt(venue, position, priceOf(prices, position.instrument.symbol), valuationBasis(venue, scope));
+  return initialMarginAt(venue, position, priceOf(prices, position.instrument.symbol), valuationBasis(venue, scope), ratesOf(position, prices));
 }
 
 export function scopeInitialMargin(venue: VenueProfile, scope: MarginScope, prices: PriceMap): Rational {
@@ -88,7 +96,7 @@ export function exposures(positions: readonly Position[]): Position[][] {
 export function exposureMaintenanceIn(venue: VenueProfile, scope: MarginScope, exposure: readonly Position[], prices: PriceMap): Rational {
   const first = exposure[0];
   if (!first) return RATIONAL_ZERO;
-  return exposureMaintenance(venue, exposure, priceOf(prices, first.instrument.symbol), valuationBasis(venue, scope));
+  return exposureMaintenance(venue, exposure, priceOf(prices, first.instrument.symbol), valuationBasis(venue, scope), ratesOf(first, prices));
 }
 
 export function scopeMaintenance(venue: VenueProfile, scope: MarginScope, prices: PriceMap): Rational {
@@ -122,7 +130,7 @@ export function requirementShares(
   const basis = valuationBasis(venue, scope);
   for (const exposure of exposures(scope.positions)) {
     const total = multiplyRational(threshold.level, exposureMaintenanceIn(venue, scope, exposure, prices));
-    const notionals = exposure.map((position) => notionalOnBasis(position, priceOf(prices, position.instrument.symbol), basis));
+    const notionals = exposure.map((position) => notionalOnBasis(position, priceOf(prices, position.instrument.symbol), basis, ratesOf(position, prices)));
     const notionalTotal = sumRational(notionals);
     exposure.forEach((position, index) => {
       const weight = notionals[index] ?? RATIONAL_ZERO;

@@ -8,38 +8,72 @@
  *
  * Binance: "Initial Margin = Notional Position Value / Leverage"; ESMA Decision (EU) 2018/796
  * Art. 2(1)(a) with Annex I sets the minimum rate by underlying; Reg T 12 CFR 220.12 sets 50 %.
+ *
+ * Amounts are in the account currency: an instrument counted in another currency is converted by
+ * `rates` (conversion.ts), UNCONVERTED where it needs none.
  */
 import type { Position } from '../account/position.js';
-import { coordinateOfPrice, pnlDirection } from '../instrument/coordinate.js';
+import { coordinateOfPrice, pnlDirection, priceOfCoordinate } from '../instrument/coordinate.js';
 import { tierAt } from '../instrument/maintenance-tiers.js';
 import {
-  compareRational, divideRational, fromDecimal, multiplyRational, rational, RATIONAL_ONE, RATIONAL_ZERO,
+  addRational, compareRational, divideRational, fromDecimal, multiplyRational, rational, RATIONAL_ONE, RATIONAL_ZERO,
   subtractRational, toDecimal, type Rational,
 } from '../money/rational.js';
 import type { ValuationBasis, VenueProfile } from '../venue/venue-profile.js';
 import { normalize, rescale, type Decimal } from '../money/decimal.js';
+import { converted, ratesAt, UNCONVERTED, valuationKind, type Rates } from '../instrument/conversion.js';
+import type { PriceMap } from '../account/account-snapshot.js';
 
 export function quantityTimesContract(position: Position): Rational {
   return multiplyRational(fromDecimal(position.quantity), fromDecimal(position.instrument.contractSize));
 }
 
-export function notionalAt(position: Position, price: Rational): Rational {
-  return multiplyRational(quantityTimesContract(position), coordinateOfPrice(position.instrument.kind, price));
+/** Notional in the account currency (the instrument's own currency where it needs no conversion). */
+export function notionalAt(position: Position, price: Rational, rates: Rates = UNCONVERTED): Rational {
+  return converted(multiplyRational(quantityTimesContract(position), coordinateOfPrice(position.instrument.kind, price)), rates.profit);
 }
 
+/** Notional at entry in the instrument's own currency: what tiers and leverage caps are read on. */
 export function entryNotional(position: Position): Rational {
   return notionalAt(position, fromDecimal(position.entryPrice));
 }
 
 /** Notional at the mark, or at entry where the venue values requirements at entry. */
-export function notionalOnBasis(position: Position, price: Rational, basis: ValuationBasis): Rational {
-  return basis === 'entry' ? entryNotional(position) : notionalAt(position, price);
+export function notionalOnBasis(position: Position, price: Rational, basis: ValuationBasis, rates: Rates = UNCONVERTED): Rational {
+  return basis === 'entry' ? converted(entryNotional(position), rates.profit) : notionalAt(position, price, rates);
 }
 
-export function unrealizedPnlAt(position: Position, price: Rational): Rational {
+/**
+ * What requirements are a fraction of, in the account currency: the notional, or, where margin is
+ * counted in lots of the margin currency (forex), lots × contract size at that currency's rate.
+ */
+export function marginNotional(position: Position, price: Rational, basis: ValuationBasis, rates: Rates = UNCONVERTED): Rational {
+  return rates.margin ? multiplyRational(quantityTimesContract(position), rates.margin) : notionalOnBasis(position, price, basis, rates);
+}
+
+export function unrealizedPnlAt(position: Position, price: Rational, rates: Rates = UNCONVERTED): Rational {
   const { kind } = position.instrument;
   const move = subtractRational(coordinateOfPrice(kind, price), coordinateOfPrice(kind, fromDecimal(position.entryPrice)));
-  return multiplyRational(rational(pnlDirection(kind, position.side)), multiplyRational(quantityTimesContract(position), move));
+  return converted(multiplyRational(rational(pnlDirection(kind, position.side)), multiplyRational(quantityTimesContract(position), move)), rates.profit);
+}
+
+/**
+ * The price at which the position's P&L in the account currency is `target`, exactly; undefined
+ * when no positive price gives it. P&L is affine in the instrument's valuation coordinate (price,
+ * or 1/price: conversion.ts), so two exact evaluations give its line. `prices` hold the marks of
+ * the pairs that convert it.
+ */
+export function priceWherePnl(position: Position, target: Rational, prices?: PriceMap): Rational | undefined {
+  const kind = valuationKind(position.instrument);
+  const pnlAt = (x: Rational): Rational => {
+    const price = priceOfCoordinate(kind, x);
+    return unrealizedPnlAt(position, price, ratesAt(position.instrument, prices, price));
+  };
+  const atOne = pnlAt(RATIONAL_ONE);
+  const slope = subtractRational(pnlAt(rational(2n)), atOne);
+  if (slope.numerator === 0n) return undefined;
+  const x = addRational(RATIONAL_ONE, divideRational(subtractRational(target, atOne), slope));
+  return x.numerator > 0n ? priceOfCoordinate(kind, x) : undefined;
 }
 
 /** What a securities position cost (long) or raised (short); zero for derivatives, which cost nothing to open. */
@@ -84,8 +118,10 @@ export function initialMarginRate(venue: VenueProfile, position: Position): Rati
   return divideRational(RATIONAL_ONE, cap);
 }
 
-export function initialMarginAt(venue: VenueProfile, position: Position, price: Rational, basis: ValuationBasis): Rational {
-  return multiplyRational(notionalOnBasis(position, price, basis), initialMarginRate(venue, position));
+export function initialMarginAt(
+  venue: VenueProfile, position: Position, price: Rational, basis: ValuationBasis, rates: Rates = UNCONVERTED,
+): Rational {
+  return multiplyRational(marginNotional(position, price, basis, rates), initialMarginRate(venue, position));
 }
 
 /** Decimals a quantity of a derivative may be split to: finer than any venue's lot step. */

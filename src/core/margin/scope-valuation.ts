@@ -20,9 +20,10 @@ import { add, compare, decimal, subtract, sum, type Decimal } from '../money/dec
 import { compareRational, RATIONAL_ZERO, signRational, toDecimal, type Rational } from '../money/rational.js';
 import type { VenueProfile } from '../venue/venue-profile.js';
 import {
-  marginCallThreshold, positionInitialMargin, priceOf, requirementShares, scopeEquity, scopeRequirement, type MarginScope,
+  marginCallThreshold, positionInitialMargin, priceOf, ratesOf, requirementShares, scopeEquity, scopeRequirement, type MarginScope,
 } from './margin-scope.js';
 import { notionalOnBasis, unrealizedPnlAt } from './position-measures.js';
+import type { Rates } from '../instrument/conversion.js';
 
 export type MarginStatus = 'healthy' | 'margin-call' | 'liquidation' | 'bankrupt';
 export const MARGIN_STATUSES: readonly MarginStatus[] = ['healthy', 'margin-call', 'liquidation', 'bankrupt'];
@@ -37,6 +38,8 @@ export function worstStatus(statuses: readonly MarginStatus[]): MarginStatus {
 export interface PositionValuation {
   readonly position: Position;
   readonly price: Rational;
+  /** Its rates into the account currency at these prices (conversion.ts). */
+  readonly rates: Rates;
   readonly notional: Decimal;
   readonly unrealizedPnl: Decimal;
   readonly initialMargin: Decimal;
@@ -85,11 +88,13 @@ export function valueScope(venue: VenueProfile, scope: MarginScope, prices: Pric
   );
   const positions = scope.positions.map((position, index): PositionValuation => {
     const price = priceOf(prices, position.instrument.symbol);
+    const rates = ratesOf(position, prices);
     return {
       position,
       price,
-      notional: toDecimal(notionalOnBasis(position, price, 'mark'), decimals, 'half-even'),
-      unrealizedPnl: toDecimal(unrealizedPnlAt(position, price), decimals, 'floor'),
+      rates,
+      notional: toDecimal(notionalOnBasis(position, price, 'mark', rates), decimals, 'half-even'),
+      unrealizedPnl: toDecimal(unrealizedPnlAt(position, price, rates), decimals, 'floor'),
       initialMargin: toDecimal(positionInitialMargin(venue, scope, position, prices), decimals, 'ceiling'),
       maintenanceMargin: decimal(maintenanceUnits[index] ?? 0n, decimals),
     };

@@ -30,13 +30,17 @@ export interface ReportWarning {
   readonly message: string;
 }
 
+import { markPrices } from '../liquidation/threshold-price.js';
+
 const CONSEQUENCE = 'the venue would not have let';
 
 /** Σ initial margin of the scope's positions at their entry prices, each rounded up as valueScope rounds it. */
 function initialMarginAtEntry(snapshot: AccountSnapshot, scope: MarginScope): Decimal {
   const zero = decimal(0n, snapshot.currencyDecimals);
+  const marks = markPrices(snapshot);
   return add(zero, sum(scope.positions.map((position) => {
-    const entry = new Map([[position.instrument.symbol, fromDecimal(position.entryPrice)]]);
+    // The conversion pairs at their marks (conversion.ts); the position's own price at entry.
+    const entry = new Map(marks).set(position.instrument.symbol, fromDecimal(position.entryPrice));
     return toDecimal(positionInitialMargin(snapshot.venue, scope, position, entry), snapshot.currencyDecimals, 'ceiling');
   })));
 }

@@ -9,7 +9,7 @@
 import { ASSET_CLASSES, INSTRUMENT_KINDS, type Instrument, type MaintenanceTier } from '../instrument/instrument.js';
 import { withDerivedDeductions, type TierInput } from '../instrument/maintenance-tiers.js';
 import { compare, dec, sign, type Decimal } from '../money/decimal.js';
-import { fromDecimal, rational, divideRational, multiplyRational, RATIONAL_ONE } from '../money/rational.js';
+import { fromDecimal, rational, divideRational, multiplyRational, RATIONAL_ONE, type Rational } from '../money/rational.js';
 import { asInstrumentId, asLeverage, asPrice, asQuantity } from '../money/units.js';
 import { CURRENCY_CODE_PATTERN } from '../money/currency.js';
 import type { VenueProfile } from '../venue/venue-profile.js';
@@ -19,11 +19,16 @@ import {
 } from './input-reader.js';
 
 const INSTRUMENT_FIELDS = [
-  'kind', 'assetClass', 'contractSize', 'tickSize', 'maxLeverage', 'maintenanceTiers', 'settlementCurrency',
+  'kind', 'assetClass', 'contractSize', 'tickSize', 'maxLeverage', 'maintenanceTiers', 'settlementCurrency', 'marginCurrency',
 ] as const;
 const TIER_FIELDS = ['floor', 'rate', 'deduction', 'maxLeverage'] as const;
 
-function parseTiers(value: unknown, path: string, problems: ProblemList): MaintenanceTier[] | undefined {
+/**
+ * `halfInitial`: at a venue whose maintenance is half the initial margin at the tier's max leverage
+ * (Hyperliquid's margin tables list only `lowerBound` and `maxLeverage`), a tier may give its
+ * `maxLeverage` alone; its rate is then 1 / (2 × maxLeverage), exactly (1/6 for 3x is no decimal).
+ */
+function parseTiers(value: unknown, path: string, problems: ProblemList, halfInitial: boolean): MaintenanceTier[] | undefined {
   const list = readArray(value, path, problems);
   if (!list) return undefined;
   if (list.length === 0) return problems.add(path, 'input/out-of-range', 'must list at least one tier');
@@ -35,7 +40,8 @@ function parseTiers(value: unknown, path: string, problems: ProblemList): Mainte
     if (!object) return;
     rejectUnknownKeys(object, TIER_FIELDS, tierPath, problems);
     const floor = readDecimal(object.floor, childPath(tierPath, 'floor'), problems, 'non-negative');
-    const rate = readDecimal(object.rate, childPath(tierPath, 'rate'), problems, 'non-negative');
+    const rateFromLeverage = halfInitial && object.rate === undefined && object.maxLeverage !== undefined;
+    const rate = rateFromLeverage ? undefined : readDecimal(object.rate, childPath(tierPath, 'rate'), problems, 'non-negative');
     const deduction = object.deduction === undefined
       ? undefined : readDecimal(object.deduction, childPath(tierPath, 'deduction'), problems, 'non-negative');
     const maxLeverage = object.maxLeverage === undefined
@@ -52,10 +58,11 @@ function parseTiers(value: unknown, path: string, problems: ProblemList): Mainte
       }
       previousFloor = floor;
     }
-    if (floor && rate) {
+    const exactRate = rate ? fromDecimal(rate) : rateFromLeverage && maxLeverage ? halfInitialRate(maxLeverage) : undefined;
+    if (floor && exactRate) {
       tiers.push({
         floor: fromDecimal(floor),
-        rate: fromDecimal(rate),
+        rate: exactRate,
         ...(deduction ? { deduction: fromDecimal(deduction) } : {}),
         ...(maxLeverage ? { maxLeverage: asLeverage(maxLeverage) } : {}),
       });
@@ -65,9 +72,12 @@ function parseTiers(value: unknown, path: string, problems: ProblemList): Mainte
 }
 
 /** Hyperliquid: "maintenance margin is half of the initial margin at max leverage". */
+function halfInitialRate(maxLeverage: Decimal): Rational {
+  return multiplyRational(rational(1n, 2n), divideRational(RATIONAL_ONE, fromDecimal(maxLeverage)));
+}
+
 function halfInitialAtMaxLeverage(maxLeverage: Decimal): MaintenanceTier[] {
-  const rate = multiplyRational(rational(1n, 2n), divideRational(RATIONAL_ONE, fromDecimal(maxLeverage)));
-  return withDerivedDeductions([{ floor: rational(0n), rate }]);
+  return withDerivedDeductions([{ floor: rational(0n), rate: halfInitialRate(maxLeverage) }]);
 }
 
 function parseInstrument(
@@ -99,8 +109,15 @@ function parseInstrument(
   if (settlementCurrency !== undefined && !CURRENCY_CODE_PATTERN.test(settlementCurrency)) {
     problems.add(field('settlementCurrency'), 'input/wrong-type', `must be a currency code such as "USDT", got ${describe(settlementCurrency)}`);
   }
+  // MT5 SYMBOL_CURRENCY_MARGIN: a forex pair's base, in which its margin is counted (conversion.ts).
+  const marginCurrency = object.marginCurrency !== undefined
+    ? readString(object.marginCurrency, field('marginCurrency'), problems)
+    : defining ? undefined : base?.marginCurrency;
+  if (marginCurrency !== undefined && !CURRENCY_CODE_PATTERN.test(marginCurrency)) {
+    problems.add(field('marginCurrency'), 'input/wrong-type', `must be a currency code such as "EUR", got ${describe(marginCurrency)}`);
+  }
   let tiers = object.maintenanceTiers !== undefined
-    ? parseTiers(object.maintenanceTiers, field('maintenanceTiers'), problems)
+    ? parseTiers(object.maintenanceTiers, field('maintenanceTiers'), problems, venue.maintenance.kind === 'half-initial-at-max-leverage')
     : defining ? [] : base?.maintenanceTiers;
   if (kind && !venue.instrumentKinds.includes(kind)) {
     problems.add(field('kind'), 'input/not-supported',
@@ -127,6 +144,7 @@ function parseInstrument(
     ...(tickSize ? { tickSize: asPrice(tickSize) } : {}),
     ...(maxLeverage ? { maxLeverage: asLeverage(maxLeverage) } : {}),
     ...(settlementCurrency ? { settlementCurrency } : {}),
+    ...(marginCurrency ? { marginCurrency } : {}),
   };
 }
 

@@ -511,9 +511,14 @@ describe('parseSnapshot: bad input', () => {
     test('an id that is not a string', () => {
       expectProblem(snapshot((_, p) => { p.id = 7; }), 'positions[0].id', 'input/wrong-type', 'must be a non-empty string, got the number 7');
     });
-    test('an instrument that settles in another currency than the account', () => {
-      const input = { ...mt5Snapshot('mt5-standard', '1000', 'EUR'), positions: [{ instrument: 'EURUSD', side: 'long', quantity: '1000', entryPrice: '1.1', leverage: '10' }] };
-      expectProblem(input, 'positions[0].instrument', 'input/not-supported', 'EURUSD settles in USD but the account is in EUR');
+    test('an instrument counted in a currency no listed pair converts into the account\'s', () => {
+      const input = { ...mt5Snapshot('mt5-standard', '1000', 'EUR'), positions: [{ id: 'c', instrument: 'USDCAD', side: 'long', quantity: '1000', entryPrice: '1.35', leverage: '10' }] };
+      expectProblem(input, 'positions[0].instrument', 'input/not-supported',
+        'USDCAD is counted in CAD and the account is in EUR: converting it needs the mark of EURCAD (or CADEUR), which this venue does not list; define it under "instruments" and give its mark');
+    });
+    test('the mark of a conversion pair is required, naming the pair and what it converts', () => {
+      const input = { ...mt5Snapshot('mt5-standard', '1000', 'USD'), positions: [{ id: 'g', instrument: 'EURGBP', side: 'long', quantity: '1000', entryPrice: '0.85', leverage: '10' }], marks: { EURGBP: '0.85', EURUSD: '1.08' } };
+      expectProblem(input, 'marks.GBPUSD', 'input/required', 'required: EURGBP is counted in GBP, converted into USD at the mark of GBPUSD');
     });
   });
 

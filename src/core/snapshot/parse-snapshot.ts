@@ -16,6 +16,8 @@ import {
 import { parseInstruments } from './parse-instruments.js';
 import { checkPositionFields, parsePositions } from './parse-positions.js';
 import { parseVenue } from './parse-venue.js';
+import type { Instrument } from '../instrument/instrument.js';
+import { conversionNeedMessage, conversionPairs, withConversion, type ConversionNeed } from '../instrument/conversion.js';
 
 const SNAPSHOT_FIELDS = ['venue', 'account', 'instruments', 'positions', 'marks', 'shocks'] as const;
 const ACCOUNT_FIELDS = ['currency', 'balance'] as const;
@@ -41,15 +43,14 @@ function parseAccount(value: unknown, problems: ProblemList): { currency?: strin
   return { ...(currency ? { currency } : {}), ...(balance ? { balance } : {}) };
 }
 
-function checkPositionsAgainstAccount(positions: readonly Position[], currency: string, balance: Decimal, problems: ProblemList): void {
+function checkPositionsAgainstAccount(
+  positions: readonly Position[], currency: string, balance: Decimal, needs: ReadonlyMap<string, ConversionNeed>, problems: ProblemList,
+): void {
   const decimals = currencyDecimals(currency);
   positions.forEach((position, index) => {
     const path = childPath('positions', index);
-    const settles = position.instrument.settlementCurrency;
-    if (settles && settles !== currency) {
-      problems.add(childPath(path, 'instrument'), 'input/not-supported',
-        `${position.instrument.symbol} settles in ${settles} but the account is in ${currency}`);
-    }
+    const need = needs.get(position.instrument.symbol);
+    if (need) problems.add(childPath(path, 'instrument'), 'input/not-supported', conversionNeedMessage(position.instrument, need, currency));
     checkPrecision(position.isolatedMargin, decimals, currency, childPath(path, 'isolatedMargin'), problems);
   });
   const kinds = new Set(positions.map((position) => position.instrument.kind === 'inverse'));
@@ -63,6 +64,47 @@ function checkPositionsAgainstAccount(positions: readonly Position[], currency: 
     problems.add(childPath(childPath('positions', index), 'isolatedMargin'), 'input/out-of-range',
       `isolated margins total ${toDecimalString(sum(isolated))} ${currency}, more than the balance ${toDecimalString(balance)}: the wallet holds them`);
   }
+}
+
+/**
+ * Each instrument resolved for the account's currency (conversion.ts): the pair that converts it,
+ * where one is known; the currencies that cannot be converted, by symbol, where none is.
+ */
+function resolveConversions(
+  instruments: ReadonlyMap<string, Instrument | undefined>, currency: string,
+): { instruments: Map<string, Instrument | undefined>; needs: Map<string, ConversionNeed> } {
+  const known = (symbol: string): boolean => instruments.get(symbol) !== undefined;
+  const resolved = new Map<string, Instrument | undefined>();
+  const needs = new Map<string, ConversionNeed>();
+  for (const [symbol, instrument] of instruments) {
+    if (!instrument) {
+      resolved.set(symbol, instrument);
+      continue;
+    }
+    const outcome = withConversion(instrument, currency, known);
+    if ('need' in outcome) needs.set(symbol, outcome.need);
+    resolved.set(symbol, 'instrument' in outcome ? outcome.instrument : instrument);
+  }
+  return { instruments: resolved, needs };
+}
+
+/** The marks of the pairs that convert the positions' currencies: each required, naming what it converts. */
+function requireConversionMarks(positions: readonly Position[], marks: ReadonlyMap<InstrumentId, Price>, currency: string, problems: ProblemList): void {
+  const reported = new Set<string>();
+  for (const position of positions) {
+    for (const pair of conversionPairs(position.instrument)) {
+      if (marks.has(pair) || reported.has(pair)) continue;
+      reported.add(pair);
+      problems.add(childPath('marks', pair), 'input/required',
+        `required: ${position.instrument.symbol} is counted in ${conversionCurrencyOf(position.instrument, pair)}, converted into ${currency} at the mark of ${pair}`);
+    }
+  }
+}
+
+function conversionCurrencyOf(instrument: Instrument, pair: string): string {
+  const { profit, margin } = instrument.conversion ?? {};
+  if (profit?.pair === pair) return profit.currency;
+  return typeof margin === 'object' && margin.pair === pair ? `${margin.currency} (its margin)` : pair;
 }
 
 function parseMarks(
@@ -120,10 +162,13 @@ export function parseSnapshot(value: unknown): Result<AccountSnapshot, readonly 
     checkPositionFields(snapshot.positions, 'positions', problems);
     return err(problems.items);
   }
-  const instruments = parseInstruments(snapshot.instruments, venue, 'instruments', problems);
+  const parsedInstruments = parseInstruments(snapshot.instruments, venue, 'instruments', problems);
+  const { instruments, needs } = currency
+    ? resolveConversions(parsedInstruments, currency) : { instruments: parsedInstruments, needs: new Map<string, ConversionNeed>() };
   const positions = parsePositions(snapshot.positions, venue, instruments, 'positions', problems);
-  if (currency && balance) checkPositionsAgainstAccount(positions, currency, balance, problems);
+  if (currency && balance) checkPositionsAgainstAccount(positions, currency, balance, needs, problems);
   const marks = parseMarks(snapshot.marks, positions, new Set(instruments.keys()), problems);
+  if (currency) requireConversionMarks(positions, marks, currency, problems);
   if (!problems.empty || !currency || !balance) return err(problems.items);
   return ok({
     venue,

@@ -12,6 +12,8 @@ export interface InstrumentLiteral {
   readonly tickSize?: string;
   readonly maxLeverage?: string;
   readonly settlementCurrency: string;
+  /** Forex: the base currency, in which MT5 counts margin (SYMBOL_CALC_MODE_FOREX). */
+  readonly marginCurrency?: string;
   /** [floor, rate] or [floor, rate, maxLeverage]; deductions are derived (Binance "cum"). */
   readonly tiers?: readonly (readonly [string, string] | readonly [string, string, string])[];
   /**
@@ -40,6 +42,7 @@ export function defineInstrument(symbol: string, literal: InstrumentLiteral): In
     contractSize: asQuantity(dec(literal.contractSize ?? '1')),
     maintenanceTiers: tiers,
     settlementCurrency: literal.settlementCurrency,
+    ...(literal.marginCurrency ? { marginCurrency: literal.marginCurrency } : {}),
     ...(literal.tickSize ? { tickSize: asPrice(dec(literal.tickSize)) } : {}),
     ...(literal.maxLeverage ? { maxLeverage: asLeverage(dec(literal.maxLeverage)) } : {}),
   };
