@@ -428,7 +428,7 @@ describe('stopout: usage errors and demo', () => {
   test('an unknown command asked for help is still unknown (exit 2), not answered with the general help', () => {
     const run = stopout(['simulat', '--help']);
     assertUsageError(run, 'unknown command "simulat"');
-    assert.match(run.stderr, /commands: report, replay, simulate, serve, ledger, demo/);
+    assert.match(run.stderr, /commands: report, import, replay, simulate, serve, ledger, demo/);
   });
   test('demo: exit 0, and it is about negative balance protection', () => {
     const run = stopout(['demo']);

@@ -27,7 +27,7 @@ import { coordinateOfPrice } from '../src/core/instrument/coordinate.js';
 import { thresholdGap } from '../src/core/liquidation/threshold-price.js';
 import { compareRational, rational, toDecimal } from '../src/core/money/rational.js';
 import {
-  ENGINE_VENUES, Rng, SteppedScenario, amountText, notionalOf, openBug, sequenceSeed, text,
+  CONVERSION_PAIRS, ENGINE_VENUES, Rng, SteppedScenario, amountText, notionalOf, openBug, sequenceSeed, text,
   type EngineVenue, type InstrumentSpec, type Json,
 } from './support/engine-arbitraries.js';
 
@@ -83,6 +83,11 @@ function account(rng: Rng, venue: EngineVenue, holdings: readonly Holding[], cov
   }
   const marks: Record<string, string> = {};
   for (const each of holdings) marks[each.spec.symbol] = String(each.json.entryPrice);
+  // The pairs that convert a holding into the account currency (EURGBP: GBPUSD and EURUSD) need marks too.
+  for (const pair of holdings.flatMap((each) => CONVERSION_PAIRS[each.spec.symbol] ?? [])) {
+    const spec = venue.instruments.find((each) => each.symbol === pair);
+    if (spec && marks[pair] === undefined) marks[pair] = text(BigInt(rng.int(spec.price[0], spec.price[1])), spec.priceScale);
+  }
   return {
     venue: venue.id,
     account: { currency: venue.currency, balance: toDecimalString(cash) },

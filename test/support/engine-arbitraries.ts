@@ -175,13 +175,13 @@ export const ENGINE_VENUES: readonly EngineVenue[] = [
     cureDays: 0, typicalBalance: 2_000, timed: 0.3, gaps: 0.15, foreign: ['EURSEK'],
     instrumentsJson: { EURSEK: { kind: 'cfd', assetClass: 'fx-minor', tickSize: '0.0001', settlementCurrency: 'SEK', marginCurrency: 'EUR' } },
     instruments: [
-      // Counted in JPY, converted through itself; in GBP and EUR, through GBPUSD and EURUSD (conversion.ts).
-      { symbol: 'USDJPY', price: [130_000, 160_000], priceScale: 3, tick: '0.001', quantity: [1_000, 300_000], quantityScale: 0, maxLeverage: 30, contractSize: 1 },
-      { symbol: 'EURGBP', price: [80_000, 90_000], priceScale: 5, tick: '0.00001', quantity: [1_000, 300_000], quantityScale: 0, maxLeverage: 30, contractSize: 1 },
       { symbol: 'EURUSD', price: [90_000, 140_000], priceScale: 5, tick: '0.00001', quantity: [1_000, 300_000], quantityScale: 0, maxLeverage: 30, contractSize: 1 },
       { symbol: 'GBPUSD', price: [110_000, 160_000], priceScale: 5, tick: '0.00001', quantity: [1_000, 300_000], quantityScale: 0, maxLeverage: 30, contractSize: 1 },
       { symbol: 'XAUUSD', price: [1_500_00, 3_000_00], priceScale: 2, tick: '0.01', quantity: [1, 200], quantityScale: 0, maxLeverage: 20, contractSize: 1 },
       { symbol: 'BTCUSD', price: [20_000_00, 100_000_00], priceScale: 2, tick: '0.01', quantity: [1, 300], quantityScale: 2, maxLeverage: 2, contractSize: 1 },
+      // Last, so the two-position cases keep EURUSD and GBPUSD. Counted in JPY, converted through itself; in GBP and EUR, through GBPUSD and EURUSD (conversion.ts).
+      { symbol: 'USDJPY', price: [130_000, 160_000], priceScale: 3, tick: '0.001', quantity: [1_000, 300_000], quantityScale: 0, maxLeverage: 30, contractSize: 1 },
+      { symbol: 'EURGBP', price: [80_000, 90_000], priceScale: 5, tick: '0.00001', quantity: [1_000, 300_000], quantityScale: 0, maxLeverage: 30, contractSize: 1 },
     ],
   },
   {
@@ -189,12 +189,13 @@ export const ENGINE_VENUES: readonly EngineVenue[] = [
     typicalBalance: 2_000, timed: 0.3, gaps: 0.15, foreign: ['EURSEK'],
     instrumentsJson: { EURSEK: { kind: 'cfd', assetClass: 'fx-minor', tickSize: '0.0001', settlementCurrency: 'SEK', marginCurrency: 'EUR' } },
     instruments: [
-      { symbol: 'USDJPY', price: [130_000, 160_000], priceScale: 3, tick: '0.001', quantity: [1_000, 300_000], quantityScale: 0, maxLeverage: 1000, contractSize: 1 },
-      { symbol: 'EURGBP', price: [80_000, 90_000], priceScale: 5, tick: '0.00001', quantity: [1_000, 300_000], quantityScale: 0, maxLeverage: 1000, contractSize: 1 },
       { symbol: 'EURUSD', price: [90_000, 140_000], priceScale: 5, tick: '0.00001', quantity: [1_000, 300_000], quantityScale: 0, maxLeverage: 1000, contractSize: 1 },
       { symbol: 'GBPUSD', price: [110_000, 160_000], priceScale: 5, tick: '0.00001', quantity: [1_000, 300_000], quantityScale: 0, maxLeverage: 1000, contractSize: 1 },
       { symbol: 'US500', price: [3_000_0, 6_000_0], priceScale: 1, tick: '0.1', quantity: [1, 100], quantityScale: 0, maxLeverage: 500, contractSize: 1 },
       { symbol: 'AAPL', price: [100_00, 300_00], priceScale: 2, tick: '0.01', quantity: [1, 500], quantityScale: 0, maxLeverage: 20, contractSize: 1 },
+      // Last, so the two-position cases keep EURUSD and GBPUSD. Counted in JPY, converted through itself; in GBP and EUR, through GBPUSD and EURUSD (conversion.ts).
+      { symbol: 'USDJPY', price: [130_000, 160_000], priceScale: 3, tick: '0.001', quantity: [1_000, 300_000], quantityScale: 0, maxLeverage: 1000, contractSize: 1 },
+      { symbol: 'EURGBP', price: [80_000, 90_000], priceScale: 5, tick: '0.00001', quantity: [1_000, 300_000], quantityScale: 0, maxLeverage: 1000, contractSize: 1 },
     ],
   },
   {
@@ -209,7 +210,7 @@ export const ENGINE_VENUES: readonly EngineVenue[] = [
 ];
 
 /** The pairs whose marks convert an instrument of the generated CFD accounts (all in USD) into USD. */
-const CONVERSION_PAIRS: Readonly<Record<string, readonly string[]>> = { EURGBP: ['GBPUSD', 'EURUSD'] };
+export const CONVERSION_PAIRS: Readonly<Record<string, readonly string[]>> = { EURGBP: ['GBPUSD', 'EURUSD'] };
 
 export function engineVenue(id: string): EngineVenue {
   const found = ENGINE_VENUES.find((venue) => venue.id === id);

@@ -63,6 +63,17 @@ export function ratesOf(position: Position, prices: PriceMap): Rates {
   return instrument.conversion ? ratesAt(instrument, prices, priceOf(prices, instrument.symbol)) : UNCONVERTED;
 }
 
+/**
+ * The rates a requirement is valued at: at the marks, or, where the venue values requirements at
+ * entry (ESMA's initial margin, Bybit's isolated maintenance), a pair that converts through itself
+ * at the entry price too (EURUSD's EUR margin in a USD account: lots × the entry price).
+ */
+export function requirementRates(position: Position, prices: PriceMap, basis: ValuationBasis): Rates {
+  const { instrument } = position;
+  if (!instrument.conversion) return UNCONVERTED;
+  return ratesAt(instrument, prices, basis === 'entry' ? fromDecimal(position.entryPrice) : priceOf(prices, instrument.symbol));
+}
+
 export function positionPnl(position: Position, prices: PriceMap): Rational {
   return unrealizedPnlAt(position, priceOf(prices, position.instrument.symbol), ratesOf(position, prices));
 }
@@ -76,7 +87,8 @@ export function valuationBasis(venue: VenueProfile, scope: MarginScope): Valuati
 }
 
 export function positionInitialMargin(venue: VenueProfile, scope: MarginScope, position: Position, prices: PriceMap): Rational {
-  return initialMarginAt(venue, position, priceOf(prices, position.instrument.symbol), valuationBasis(venue, scope), ratesOf(position, prices));
+  const basis = valuationBasis(venue, scope);
+  return initialMarginAt(venue, position, priceOf(prices, position.instrument.symbol), basis, requirementRates(position, prices, basis));
 }
 
 export function scopeInitialMargin(venue: VenueProfile, scope: MarginScope, prices: PriceMap): Rational {
@@ -96,7 +108,8 @@ export function exposures(positions: readonly Position[]): Position[][] {
 export function exposureMaintenanceIn(venue: VenueProfile, scope: MarginScope, exposure: readonly Position[], prices: PriceMap): Rational {
   const first = exposure[0];
   if (!first) return RATIONAL_ZERO;
-  return exposureMaintenance(venue, exposure, priceOf(prices, first.instrument.symbol), valuationBasis(venue, scope), ratesOf(first, prices));
+  const basis = valuationBasis(venue, scope);
+  return exposureMaintenance(venue, exposure, priceOf(prices, first.instrument.symbol), basis, requirementRates(first, prices, basis));
 }
 
 export function scopeMaintenance(venue: VenueProfile, scope: MarginScope, prices: PriceMap): Rational {
@@ -130,7 +143,7 @@ export function requirementShares(
   const basis = valuationBasis(venue, scope);
   for (const exposure of exposures(scope.positions)) {
     const total = multiplyRational(threshold.level, exposureMaintenanceIn(venue, scope, exposure, prices));
-    const notionals = exposure.map((position) => notionalOnBasis(position, priceOf(prices, position.instrument.symbol), basis, ratesOf(position, prices)));
+    const notionals = exposure.map((position) => notionalOnBasis(position, priceOf(prices, position.instrument.symbol), basis, requirementRates(position, prices, basis)));
     const notionalTotal = sumRational(notionals);
     exposure.forEach((position, index) => {
       const weight = notionals[index] ?? RATIONAL_ZERO;
