@@ -8,6 +8,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { demoSimulationText, demoText } from './demo.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK } from './exit-codes.js';
 import { runReplay } from './replay-command.js';
+import { runImport, type ImportOptions } from './import-command.js';
+import { IMPORT_VENUES } from '../import/index.js';
 import { runReport, type CommandOutput, type ReportFormat } from './report-command.js';
 import { runLedgerVerify } from './ledger-command.js';
 import { runServe, type ServeFlags } from './serve-command.js';
@@ -32,6 +34,20 @@ function program(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('json'))
     .action(async (file: string, options: { format: ReportFormat }) => {
       emit(await runReport(file, options.format));
+    });
+  root.command('import')
+    .description('an account as the venue\'s API gives it: saved responses (or fetched live) in, a report snapshot out (see the README, section "Imports")')
+    .argument('<venue>', `the venue: ${IMPORT_VENUES.join(', ')}`)
+    .argument('[files...]', "the venue's API responses as saved JSON files, in any order ('-' for standard input)")
+    .option('--check', 'print {snapshot, check}: each figure the venue reported beside ours, agreeing within a tick or not, and why not')
+    .addOption(new Option('--format <format>', 'with --check: JSON, or a readable table').choices(['json', 'table']).default('json'))
+    .option('--address <address>', 'fetch live by address: public data (hyperliquid, dydx-v4)')
+    .option('--subaccount <n>', 'dydx-v4: the subaccount number (default 0)')
+    .option('--live', 'fetch live with a read-only key in STOPOUT_<VENUE>_KEY and STOPOUT_<VENUE>_SECRET (binance-usdm, binance-coinm, bybit-linear)')
+    .option('--api-url <url>', 'fetch from this host instead of the venue\'s (a testnet, a recording)')
+    .option('--venue <id>', 'ccxt: the venue whose raw `info` the unified objects carry')
+    .action(async (venue: string, files: string[], options: ImportOptions) => {
+      emit(await runImport(venue, files, options));
     });
   root.command('replay')
     .description('run the engine over a scenario: commands and a price file in, events out (see the README, section "The engine")')
