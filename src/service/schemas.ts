@@ -48,11 +48,20 @@ export const Market = Type.Object({
   }, { additionalProperties: false }), { maxItems: 1000 })),
 }, { additionalProperties: false });
 
+/** spec/import.md through the service: the venue's own API responses, as saved, in any order. */
+export const ImportRequest = Type.Object({
+  venue: Type.String({ minLength: 1, maxLength: 64, description: 'an import venue: binance-usdm, binance-coinm, bybit-linear, hyperliquid, dydx-v4, mt5-standard, esma-retail-cfd, or ccxt' }),
+  ccxtVenue: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'ccxt: the venue whose raw `info` the unified objects carry' })),
+  payloads: Type.Array(Type.Unknown(), { minItems: 1, maxItems: 64, description: "each a JSON response of the venue's API, as it came" }),
+}, { additionalProperties: false });
+export type ImportRequest = Static<typeof ImportRequest>;
+
 export const CreateAccount = Type.Object({
   id: Type.Optional(AccountId),
-  snapshot: Snapshot,
+  snapshot: Type.Optional(Snapshot),
+  import: Type.Optional(ImportRequest),
   market: Type.Optional(Market),
-}, { additionalProperties: false });
+}, { additionalProperties: false, description: 'exactly one of "snapshot" and "import"' });
 export type CreateAccount = Static<typeof CreateAccount>;
 
 const timed = { time: Type.Optional(time) };

@@ -17,8 +17,9 @@ import type { CommandJson, LedgerEntry } from '../live/entries.js';
 import type { LiveAccount } from '../live/live-account.js';
 import { AccountReplay } from '../live/scenario-export.js';
 import { stateHash } from '../live/state-hash.js';
-import { ServiceError, invalidInput, problem } from '../problem.js';
-import { Command, CreateAccount, IdParam, Page } from '../schemas.js';
+import { ServiceError, invalidInput, joinPath, problem } from '../problem.js';
+import { Command, CreateAccount, IdParam, Page, type ImportRequest } from '../schemas.js';
+import { importAndCheck, type CheckRow } from '../../import/index.js';
 import { pageOf } from './paging.js';
 
 /** GET /v1/accounts/{id}'s summary: exactly what `stopout replay --summary` prints for its scenario. */
@@ -40,6 +41,30 @@ export async function accountScenario(context: ServiceContext, account: LiveAcco
   return replay;
 }
 
+/**
+ * The account's snapshot: as given, or made from the venue's own API responses (spec/import.md),
+ * with the venue's figures beside ours and what was assumed. Exactly one of the two; a problem with
+ * an import names the payload and the field in it (`import.payloads[1]: [0].positionAmt: …`).
+ */
+function snapshotOf(body: CreateAccount): { snapshot: unknown; imported?: { warnings: readonly string[]; check: readonly CheckRow[] } } {
+  if ((body.snapshot === undefined) === (body.import === undefined)) {
+    throw new ServiceError(400, 'request/invalid', 'give exactly one of "snapshot" and "import"', [{ field: body.snapshot === undefined ? 'snapshot' : 'import', message: 'exactly one of "snapshot" and "import"' }]);
+  }
+  if (body.snapshot !== undefined) return { snapshot: body.snapshot };
+  const request = body.import as ImportRequest;
+  const files = request.payloads.map((value, index) => ({ name: `import.payloads[${index}]`, value }));
+  const result = importAndCheck(request.venue, files, request.ccxtVenue !== undefined ? { venue: request.ccxtVenue } : {});
+  if (!result.ok) {
+    const errors = result.error.map((problem) => ({
+      field: problem.file.startsWith('import.') ? joinPath(problem.file, problem.field) : joinPath('import', problem.field || (problem.file ? '' : 'payloads')),
+      message: problem.file && !problem.file.startsWith('import.') ? `${problem.file}: ${problem.message}` : problem.message,
+    }));
+    const first = errors[0];
+    throw new ServiceError(400, 'request/invalid', first ? `${first.field}: ${first.message}` : 'the import is invalid', errors);
+  }
+  return { snapshot: result.value.snapshot, imported: { warnings: result.value.warnings, check: result.value.check } };
+}
+
 export function accountRoutes(context: ServiceContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
     const { live } = context;
@@ -51,7 +76,8 @@ export function accountRoutes(context: ServiceContext): FastifyPluginAsync {
       const principal = principalOf(request);
       requireScope(principal, 'accounts:write', 'create accounts');
       const body = request.body as CreateAccount;
-      const parsed = parseScenario({ account: body.snapshot, ...(body.market !== undefined ? { market: body.market } : {}) });
+      const { snapshot, imported } = snapshotOf(body);
+      const parsed = parseScenario({ account: snapshot, ...(body.market !== undefined ? { market: body.market } : {}) });
       if (!parsed.ok) {
         throw invalidInput(parsed.error.map((each) => ({ ...each, path: each.path.startsWith('account') ? `snapshot${each.path.slice('account'.length)}` : each.path })), '');
       }
@@ -61,11 +87,11 @@ export function accountRoutes(context: ServiceContext): FastifyPluginAsync {
         const key = makeKey();
         const entry: LedgerEntry = {
           type: 'account', account: id,
-          body: { snapshot: body.snapshot, ...(body.market !== undefined ? { market: body.market } : {}), key: { id: key.id, hash: key.hash } },
+          body: { snapshot, ...(body.market !== undefined ? { market: body.market } : {}), key: { id: key.id, hash: key.hash } },
         };
         const applied = context.apply(entry);
         const account = live.accounts.get(id) as LiveAccount;
-        return { ...applied, status: 201, body: { id, key: key.text, summary: accountSummary(context, account) } };
+        return { ...applied, status: 201, body: { id, key: key.text, summary: accountSummary(context, account), ...(imported ? { import: imported } : {}) } };
       });
       return sendStored(reply, response);
     });
