@@ -3,8 +3,8 @@
  * a pasted JSON or the link's `s`), its report out, computed in the browser by the same core as
  * `stopout report` (`reportFromJson`), once per change and handed to every panel. Every edit
  * replaces the URL (no new history entry), so a reload or a link shows the same account; loading a
- * pasted snapshot adds one. A problem shows under the field it names, or in the list above the
- * report when no field holds it.
+ * pasted snapshot, or one imported from the venue's API responses (ImportPanel), adds one. A problem
+ * shows under the field it names, or in the list above the report when no field holds it.
  */
 import { useMemo } from 'preact/hooks';
 import { reportFromJson } from '../../../core/index.js';
@@ -14,6 +14,7 @@ import { CalculatorForm } from './CalculatorForm.js';
 import { calculatorHash, readOrders, readSnapshot, type Orders } from './calculator-state.js';
 import { CompareVenues } from './CompareVenues.js';
 import { CrossMarginPanel } from './CrossMarginPanel.js';
+import { ImportLauncher } from './ImportLauncher.js';
 import { chartModel, type ChartModel } from './price-lines.js';
 import { PriceCharts } from './PriceCharts.js';
 import { placeProblems } from './problem-fields.js';
@@ -56,14 +57,17 @@ export function CalculatorPage({ query }: { readonly query: URLSearchParams; rea
       ))}
       {analysis ? <Answer {...analysis} /> : null}
       <div class="grid two">
-        <section class="card" aria-labelledby="calc-form-heading">
-          <h2 id="calc-form-heading">Your account</h2>
-          <CalculatorForm snapshot={snapshot} orders={orders} problems={placed} orderErrors={model.orderErrors}
-            onChange={change} onLoad={load} />
-          <div class="actions calc-reset">
-            <button type="button" onClick={() => navigate('#/calculator', false)}>Start again from the example</button>
-          </div>
-        </section>
+        <div class="calc-inputs">
+          <section class="card" aria-labelledby="calc-form-heading">
+            <h2 id="calc-form-heading">Your account</h2>
+            <CalculatorForm snapshot={snapshot} orders={orders} problems={placed} orderErrors={model.orderErrors}
+              onChange={change} onLoad={load} />
+            <div class="actions calc-reset">
+              <button type="button" onClick={() => navigate('#/calculator', false)}>Start again from the example</button>
+            </div>
+          </section>
+          <ImportLauncher snapshot={snapshot} onLoad={load} />
+        </div>
         <div class="calc-results">
           {report ? <ReportView report={report} /> : (
             <section class="card" aria-labelledby="calc-problems-heading">
