@@ -101,6 +101,33 @@ const CASES: readonly Case[] = [
     variants: [{ name: 'stops', stopLossPercent: '0.15' }],
   },
   {
+    // Issue 11: P&L in JPY converted through USDJPY itself (conversion.ts): the band still holds
+    // (the value moves with its own column alone); the fast settlement is not used.
+    name: 'mt5-standard: USDJPY long in a USD account, converted at its own mark',
+    account: { venue: 'mt5-standard', account: { currency: 'USD', balance: '1000' }, positions: [{ id: 'uj', instrument: 'USDJPY', side: 'long', quantity: '100000', entryPrice: '150.000', leverage: '200' }], marks: { USDJPY: '150.000' } },
+    model: { ...fx, volatility: { USDJPY: '0.12' } },
+    variants: [
+      { name: 'close', policy: { onMarginCall: 'close' } },
+      { name: 'add funds', policy: { onMarginCall: 'add-funds', amount: '300', times: 2 } },
+      { name: 'stop', stopLossPercent: '0.3' },
+    ],
+  },
+  {
+    // EURGBP counted in GBP at GBPUSD and margined in EUR at EURUSD, all three moving and correlated:
+    // every observation goes to the reducer (no band across columns), against the reference.
+    name: 'mt5-standard: EURGBP in a USD account, its conversion pairs moving too',
+    account: {
+      venue: 'mt5-standard', account: { currency: 'USD', balance: '1200' },
+      positions: [{ id: 'eg', instrument: 'EURGBP', side: 'short', quantity: '100000', entryPrice: '0.85000', leverage: '100' }],
+      marks: { EURGBP: '0.85000', GBPUSD: '1.27000', EURUSD: '1.08000' },
+    },
+    model: {
+      ...fx, volatility: { EURGBP: '0.08', GBPUSD: '0.1', EURUSD: '0.09' },
+      correlation: { instruments: ['EURGBP', 'GBPUSD', 'EURUSD'], matrix: [['1', '-0.3', '0.2'], ['-0.3', '1', '0.6'], ['0.2', '0.6', '1']] },
+    },
+    variants: [{ name: 'NBP', venue: { extends: 'mt5-standard', negativeBalanceProtection: true } }],
+  },
+  {
     name: 'mt5-standard on two pairs: calls issued and cleared on the separable screen, wait and add funds',
     account: {
       venue: 'mt5-standard', account: { currency: 'USD', balance: '1500' },

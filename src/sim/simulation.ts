@@ -21,12 +21,12 @@ import { instantOf, type Instant } from '../core/engine/instant.js';
 import { barWalk } from '../core/engine/replay.js';
 import { initialState, step } from '../core/engine/step.js';
 import { DECIMALS_WITHOUT_TICK, markPrices } from '../core/liquidation/threshold-price.js';
-import { ratesAt } from '../core/instrument/conversion.js';
+import { conversionPairs, ratesAt } from '../core/instrument/conversion.js';
 import { valuationBasis, marginScopes } from '../core/margin/margin-scope.js';
 import { initialMarginAt } from '../core/margin/position-measures.js';
 import { decimal, divide, sign, toApproximateNumber, toDecimalString } from '../core/money/decimal.js';
 import { fromDecimal, roundRationalToIncrement } from '../core/money/rational.js';
-import { asRate } from '../core/money/units.js';
+import { asRate, type InstrumentId } from '../core/money/units.js';
 import type { Bar } from '../core/replay/price-file.js';
 import { err, formatProblem, ok, type Problem, type Result } from '../core/result.js';
 import type { JsonObject } from '../core/snapshot/input-reader.js';
@@ -116,7 +116,7 @@ function figureFor(figure: PerInstrument, symbol: string, path: string, problems
   if (typeof figure === 'number') return figure;
   const value = figure.get(symbol);
   if (value === undefined) {
-    problems.push({ path, code: 'input/required', message: `gives no figure for ${symbol}, an instrument the account trades` });
+    problems.push({ path, code: 'input/required', message: `gives no figure for ${symbol}, an instrument the account trades or converts through` });
     return 0;
   }
   return value;
@@ -136,7 +136,7 @@ function gbmModel(model: GbmInput, symbols: readonly string[], steps: number, ho
   for (const [field, figure] of [['model.volatility', model.volatility], ['model.drift', model.drift]] as const) {
     if (typeof figure !== 'number') {
       for (const symbol of figure.keys()) {
-        if (!symbols.includes(symbol)) problems.push(problem(`${field}.${symbol}`, `${symbol} is not an instrument the account trades (${symbols.join(', ')})`));
+        if (!symbols.includes(symbol)) problems.push(problem(`${field}.${symbol}`, `${symbol} is not an instrument the account trades or converts through (${symbols.join(', ')})`));
       }
     }
   }
@@ -146,7 +146,7 @@ function gbmModel(model: GbmInput, symbols: readonly string[], steps: number, ho
     const missing = symbols.filter((symbol) => !instruments.includes(symbol));
     const extra = instruments.filter((symbol) => !symbols.includes(symbol));
     if (missing.length || extra.length) {
-      problems.push(problem('model.correlation.instruments', `must list exactly the instruments the account trades (${symbols.join(', ')})${extra.length ? `; not traded: ${extra.join(', ')}` : ''}`));
+      problems.push(problem('model.correlation.instruments', `must list exactly the instruments the account trades or converts through (${symbols.join(', ')})${extra.length ? `; not traded: ${extra.join(', ')}` : ''}`));
     } else {
       const order = symbols.map((symbol) => instruments.indexOf(symbol));
       const reordered = order.map((i) => order.map((j) => matrix[i]?.[j] ?? 0));
@@ -235,11 +235,22 @@ function compileModel(input: SimulationInput, snapshot: AccountSnapshot, symbols
   return ok({ model: compiled.value, horizonDays, days: uniformDays(steps, horizonDays), paths: input.paths });
 }
 
+/**
+ * One price column per instrument the account trades, then per pair that converts one of them into
+ * the account currency (EURGBP in a USD account: GBPUSD and EURUSD; conversion.ts), so the model
+ * moves the conversions too.
+ */
+function priceColumnSymbols(snapshot: AccountSnapshot): InstrumentId[] {
+  const traded = snapshot.positions.map((position) => position.instrument);
+  return [...new Set([...traded.map((instrument) => instrument.symbol), ...traded.flatMap((instrument) => conversionPairs(instrument))])];
+}
+
 function priceColumns(snapshot: AccountSnapshot): Result<PriceColumn[], readonly Problem[]> {
-  const symbols = [...new Set(snapshot.positions.map((position) => position.instrument.symbol))];
+  const symbols = priceColumnSymbols(snapshot);
   if (symbols.length === 0) return err([problem('account.positions', 'has no open position: there is nothing for a price path to move')]);
   return ok(symbols.map((symbol) => {
-    const instrument = snapshot.positions.find((position) => position.instrument.symbol === symbol)?.instrument;
+    const instrument = snapshot.positions.find((position) => position.instrument.symbol === symbol)?.instrument
+      ?? snapshot.instruments?.get(symbol);
     const tick = instrument?.tickSize ?? decimal(1n, DECIMALS_WITHOUT_TICK);
     const mark = snapshot.marks.get(symbol) ?? decimal(0n);
     return { symbol, tick, tickValue: toApproximateNumber(tick), startTicks: toApproximateNumber(divide(mark, tick, 12, 'half-even')) };
@@ -264,7 +275,7 @@ export function buildSimulation(input: SimulationInput, data?: ModelData): Resul
   for (const variant of specs) {
     const snapshot = variant ? variantSnapshot(input.account, variant) : base;
     if (!snapshot.ok) { problems.push(...snapshot.error); continue; }
-    const held = new Set(snapshot.value.positions.map((position) => position.instrument.symbol));
+    const held = new Set(priceColumnSymbols(snapshot.value));
     if (held.size !== symbols.length || symbols.some((symbol) => !held.has(symbol))) {
       problems.push(problem(variant?.path ?? 'account', 'must trade the same instruments as the account'));
       continue;

@@ -67,3 +67,30 @@ describe('POST /v1/accounts with "import"', () => {
     assert.deepEqual(await service.admin.all<unknown>('/v1/accounts'), before);
   });
 });
+
+describe('an account in another currency at the service (issue 11, scope 4)', () => {
+  test('USDJPY in a USD account: a tick at the report\'s liquidation price liquidates it, with the P&L converted', async () => {
+    const snapshot = {
+      venue: 'mt5-standard', account: { currency: 'USD', balance: '1000' },
+      positions: [{ id: 'uj', instrument: 'USDJPY', side: 'long', quantity: '100000', entryPrice: '150.000', leverage: '100' }],
+      marks: { USDJPY: '150.000' },
+    };
+    const report = reportFromJson(snapshot);
+    assert.ok(report.ok);
+    // 1 000 + 100 000 × (1 − 150 / P) = 500 => P = 149.2537… -> 149.253 (test/cross-currency.test.ts).
+    assert.equal(report.value.positions[0]?.liquidationPrice, '149.253');
+    const created = await service.admin.post('/v1/accounts', { id: 'usd-usdjpy', snapshot });
+    assert.equal(created.status, 201, created.text);
+    const above = await service.admin.post('/v1/prices', { prices: { USDJPY: '149.254' } });
+    assert.equal(above.status, 200, above.text);
+    const liquidated = (): Promise<Record<string, string>[]> => service.admin.all('/v1/events?account=usd-usdjpy&type=position-liquidated');
+    assert.deepEqual(await liquidated(), []);
+    const at = await service.admin.post('/v1/prices', { prices: { USDJPY: '149.253' } });
+    assert.equal(at.status, 200, at.text);
+    const events = await liquidated();
+    assert.equal(events.length, 1);
+    // 100 000 × (1 − 150 / 149.253) = −500.4925… USD, booked rounded down: −500.50.
+    assert.equal(events[0]?.pnl, '-500.50');
+    assert.equal(events[0]?.price, '149.253');
+  });
+});
