@@ -3,11 +3,9 @@
  * kind this venue gives is named, with the kinds accepted; where it is a kind another venue gives,
  * that venue is named too ("a hyperliquid clearinghouseState, not binance-usdm data").
  */
-import type { FileKind, FilesByKind, ImportFile, ImportProblem, VenueImporter } from './import-types.js';
+import type { FileKind, FilesByKind, ImportFile, ImportProblem, ImportStep, VenueImporter } from './import-types.js';
 
-export type Classified =
-  | { readonly ok: true; readonly value: FilesByKind }
-  | { readonly ok: false; readonly error: readonly ImportProblem[] };
+export type Classified = ImportStep<FilesByKind>;
 
 export function classifyFiles(
   importer: VenueImporter, files: readonly ImportFile[], others: readonly VenueImporter[],

@@ -95,9 +95,12 @@ export interface ImportOutcome {
   readonly warnings: readonly string[];
 }
 
-export type ImportResult =
-  | { readonly ok: true; readonly value: ImportOutcome }
+/** What an import step gives: its value, or every problem, each naming its file and field. */
+export type ImportStep<T> =
+  | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly error: readonly ImportProblem[] };
+
+export type ImportResult = ImportStep<ImportOutcome>;
 
 /** A kind of file a venue gives, recognised by its shape. */
 export interface FileKind {

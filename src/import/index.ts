@@ -6,7 +6,7 @@ import { parseSnapshot } from '../core/snapshot/parse-snapshot.js';
 import { formatProblem } from '../core/result.js';
 import { classifyFiles } from './classify.js';
 import { checkFigures, type CheckRow } from './check.js';
-import type { ImportFile, ImportOptions, ImportOutcome, ImportProblem, ImportResult, SnapshotJson, VenueImporter } from './import-types.js';
+import type { ImportFile, ImportOptions, ImportOutcome, ImportProblem, ImportResult, ImportStep, SnapshotJson, VenueImporter } from './import-types.js';
 import { binanceCoinmImporter, binanceUsdmImporter } from './venues/binance.js';
 import { bybitLinearImporter } from './venues/bybit.js';
 import { hyperliquidImporter } from './venues/hyperliquid.js';
@@ -61,9 +61,7 @@ export interface CheckedImport {
   readonly warnings: readonly string[];
 }
 
-export type CheckedImportResult =
-  | { readonly ok: true; readonly value: CheckedImport }
-  | { readonly ok: false; readonly error: readonly ImportProblem[] };
+export type CheckedImportResult = ImportStep<CheckedImport>;
 
 /** The import, and each figure the venue reported beside the core's (spec/import.md `--check`). */
 export function importAndCheck(venue: string, files: readonly ImportFile[], options: ImportOptions = {}): CheckedImportResult {

@@ -35,10 +35,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { abs, add, compare, dec, decimal, divide, multiply, normalize, parseDecimal, subtract, toDecimalString } from '../../src/core/index.js';
-import { importAccount, importAndCheck, type ImportFile } from '../../src/import/index.js';
+import { importAndCheck, type ImportFile } from '../../src/import/index.js';
 import type { ImportProblem, InstrumentJson, PositionJson, SnapshotJson, TierJson } from '../../src/import/import-types.js';
 import type { CheckRow } from '../../src/import/check.js';
 import { exportBinanceCoinm, exportBinanceUsdm, type BinanceExportOptions } from '../support/venue-export/binance.js';
+import { checkedOk, hasProblem, hasWarning, refused } from '../support/import-expect.js';
+
+const checked = checkedOk;
+const problemsOf = (venue: string, files: readonly ImportFile[]): readonly ImportProblem[] => refused(venue, files);
 
 fc.configureGlobal({ includeErrorInReport: true });
 
@@ -52,11 +56,6 @@ function fixture(folder: Folder, name: string): ImportFile {
 const usdm = (...names: string[]): ImportFile[] => names.map((name) => fixture('binance-usdm', name));
 const coinm = (...names: string[]): ImportFile[] => names.map((name) => fixture('binance-coinm', name));
 
-function checked(venue: string, files: readonly ImportFile[]): { snapshot: SnapshotJson; check: readonly CheckRow[]; warnings: readonly string[] } {
-  const result = importAndCheck(venue, files);
-  assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.error, null, 1));
-  return result.value;
-}
 
 function row(check: readonly CheckRow[], position: string, field: CheckRow['field']): CheckRow {
   const found = check.find((each) => each.position === position && each.field === field);
@@ -68,21 +67,8 @@ function assertAllAgree(check: readonly CheckRow[]): void {
   for (const each of check) assert.ok(each.agrees, `${each.position} ${each.field}: ours ${each.stopout}, the venue's ${each.venue}`);
 }
 
-function problemsOf(venue: string, files: readonly ImportFile[]): readonly ImportProblem[] {
-  const result = importAccount(venue, files);
-  assert.equal(result.ok, false, 'the import should have been refused');
-  return result.ok ? [] : result.error;
-}
 
-function hasProblem(problems: readonly ImportProblem[], file: string, field: string, words: RegExp): void {
-  assert.ok(
-    problems.some((problem) => problem.file === file && problem.field === field && words.test(problem.message)),
-    `expected a problem at ${file} ${field} matching ${String(words)}, got ${JSON.stringify(problems)}`,
-  );
-}
 
-const hasWarning = (warnings: readonly string[], words: RegExp): void =>
-  assert.ok(warnings.some((warning) => words.test(warning)), `no warning matching ${String(words)} in ${JSON.stringify(warnings)}`);
 
 /** A decimal string rounded to `scale` digits, for the hand arithmetic below. */
 const rounded = (value: ReturnType<typeof dec>, scale: number): string => toDecimalString(divide(value, dec('1'), scale, 'half-even'));

@@ -35,6 +35,9 @@ import { importAccount, importAndCheck, type ImportFile } from '../../src/import
 import type { ImportProblem, InstrumentJson, PositionJson, SnapshotJson, TierJson } from '../../src/import/import-types.js';
 import { tierRate } from '../../src/import/venues/bybit.js';
 import { exportBybit, type BybitExportOptions } from '../support/venue-export/bybit.js';
+import { hasProblem, refused } from '../support/import-expect.js';
+
+const problemsOf = (files: readonly ImportFile[]): readonly ImportProblem[] => refused(VENUE, files);
 
 const FIXTURES = new URL('../fixtures/import/bybit-linear/', import.meta.url);
 const VENUE = 'bybit-linear';
@@ -52,18 +55,7 @@ function withRow(name: string, change: (row: Record<string, unknown>) => Record<
   return { name, value };
 }
 
-function problemsOf(files: readonly ImportFile[]): readonly ImportProblem[] {
-  const result = importAccount(VENUE, files);
-  assert.equal(result.ok, false, 'the import should have been refused');
-  return result.ok ? [] : result.error;
-}
 
-function hasProblem(problems: readonly ImportProblem[], file: string, field: string, words: RegExp): void {
-  assert.ok(
-    problems.some((problem) => problem.file === file && problem.field === field && words.test(problem.message)),
-    `expected a problem at ${file} ${field} matching ${String(words)}, got ${JSON.stringify(problems)}`,
-  );
-}
 
 const ETH = ['position-list-ethusdt-ccxt-v3.json', 'risk-limit-ethusdt-derived.json', 'instruments-info-ethusdt-derived.json'];
 const XRP = ['position-list-xrpusdt-ccxt.json', 'risk-limit-xrpusdt-derived.json', 'account-info-doc.json', 'wallet-balance-usdt-constructed.json'];

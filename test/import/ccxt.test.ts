@@ -24,9 +24,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { add, dec, divide, multiply, subtract, toDecimalString } from '../../src/core/index.js';
-import { importAccount, importAndCheck, type ImportFile } from '../../src/import/index.js';
+import { importAccount, type CheckedImport, type ImportFile } from '../../src/import/index.js';
 import type { ImportProblem, ImportOptions } from '../../src/import/import-types.js';
 import type { CheckRow } from '../../src/import/check.js';
+import { checkedOk, hasProblem, hasWarning, refused } from '../support/import-expect.js';
+
+const checked = (files: readonly ImportFile[], options: ImportOptions): CheckedImport => checkedOk('ccxt', files, options);
+const problemsOf = (files: readonly ImportFile[], options: ImportOptions): readonly ImportProblem[] => refused('ccxt', files, options);
 
 type Json = Record<string, unknown>;
 
@@ -43,28 +47,9 @@ function changed(name: string, as: string, change: (value: Json[]) => void): Imp
   return { name: as, value };
 }
 
-function checked(files: readonly ImportFile[], options: ImportOptions) {
-  const result = importAndCheck('ccxt', files, options);
-  assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.error, null, 1));
-  return result.value;
-}
 
-function problemsOf(files: readonly ImportFile[], options: ImportOptions): readonly ImportProblem[] {
-  const result = importAccount('ccxt', files, options);
-  assert.equal(result.ok, false, 'the import should have been refused');
-  return result.ok ? [] : result.error;
-}
 
-function hasProblem(problems: readonly ImportProblem[], file: string, field: string, words: RegExp): void {
-  assert.ok(
-    problems.some((problem) => problem.file === file && problem.field === field && words.test(problem.message)),
-    `expected a problem at ${file} ${field} matching ${String(words)}, got ${JSON.stringify(problems)}`,
-  );
-}
 
-function hasWarning(warnings: readonly string[], words: RegExp): void {
-  assert.ok(warnings.some((warning) => words.test(warning)), `no warning matching ${String(words)} in ${JSON.stringify(warnings, null, 1)}`);
-}
 
 function row(check: readonly CheckRow[], position: string, field: CheckRow['field']): CheckRow {
   const found = check.find((each) => each.position === position && each.field === field);

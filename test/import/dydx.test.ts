@@ -11,11 +11,14 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import {
-  abs, add, buildReport, compare, dec, multiply, normalize, parseSnapshot, reportToJson, subtract, toDecimalString, type ReportJson,
-} from '../../src/core/index.js';
-import { importAccount, importAndCheck, type ImportFile, type SnapshotJson } from '../../src/import/index.js';
+import { abs, add, compare, dec, multiply, normalize, subtract, toDecimalString } from '../../src/core/index.js';
+import type { CheckedImport, ImportFile, ImportProblem } from '../../src/import/index.js';
 import { dydxAccounts, dydxExport, type DydxAccount } from '../support/venue-export/dydx.js';
+import { checkedOk, refused, reportOf } from '../support/import-expect.js';
+
+const checked = (files: readonly ImportFile[]): CheckedImport => checkedOk('dydx-v4', files);
+const problems = (files: readonly ImportFile[]): readonly ImportProblem[] => refused('dydx-v4', files);
+const report = reportOf;
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../fixtures/import/dydx-v4/${name}`, import.meta.url), 'utf8'));
@@ -24,23 +27,8 @@ const SUBACCOUNT = 'subaccount.json';
 const MARKETS = 'perpetualMarkets.json';
 const plainText = (text: string): string => toDecimalString(normalize(dec(text)));
 
-function checked(files: readonly ImportFile[]) {
-  const result = importAndCheck('dydx-v4', files);
-  assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.error));
-  return result.value;
-}
 
-function problems(files: readonly ImportFile[]): readonly { file: string; field: string; message: string }[] {
-  const result = importAccount('dydx-v4', files);
-  assert.ok(!result.ok, 'the import should fail');
-  return result.error;
-}
 
-function report(snapshot: SnapshotJson): ReportJson {
-  const parsed = parseSnapshot(snapshot);
-  assert.ok(parsed.ok, parsed.ok ? '' : JSON.stringify(parsed.error));
-  return reportToJson(buildReport(parsed.value));
-}
 
 /** |a − b| ≤ tolerance, all decimal strings. */
 function within(a: string, b: string, tolerance: string): boolean {

@@ -10,12 +10,15 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import {
-  abs, add, buildReport, compare, dec, divide, multiply, normalize, parseSnapshot, reportToJson, subtract,
-  toDecimalString, type ReportJson,
-} from '../../src/core/index.js';
-import { importAccount, importAndCheck, type ImportFile, type SnapshotJson } from '../../src/import/index.js';
+import { abs, add, compare, dec, divide, multiply, normalize, subtract, toDecimalString } from '../../src/core/index.js';
+import type { CheckedImport, ImportFile, ImportOutcome, ImportProblem } from '../../src/import/index.js';
 import { hyperliquidAccounts, hyperliquidExport } from '../support/venue-export/hyperliquid.js';
+import { checkedOk, importedOk, refused, reportOf } from '../support/import-expect.js';
+
+const imported = (files: readonly ImportFile[]): ImportOutcome => importedOk('hyperliquid', files);
+const checked = (files: readonly ImportFile[]): CheckedImport => checkedOk('hyperliquid', files);
+const problems = (files: readonly ImportFile[]): readonly ImportProblem[] => refused('hyperliquid', files);
+const report = reportOf;
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../fixtures/import/hyperliquid/${name}`, import.meta.url), 'utf8'));
@@ -23,29 +26,9 @@ const file = (name: string, value: unknown = fixture(name)): ImportFile => ({ na
 const STATE = 'clearinghouseState.json';
 const plainText = (text: string): string => toDecimalString(normalize(dec(text)));
 
-function imported(files: readonly ImportFile[]): { snapshot: SnapshotJson; warnings: readonly string[] } {
-  const result = importAccount('hyperliquid', files);
-  assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.error));
-  return result.value;
-}
 
-function checked(files: readonly ImportFile[]) {
-  const result = importAndCheck('hyperliquid', files);
-  assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.error));
-  return result.value;
-}
 
-function problems(files: readonly ImportFile[]): readonly { file: string; field: string; message: string }[] {
-  const result = importAccount('hyperliquid', files);
-  assert.ok(!result.ok, 'the import should fail');
-  return result.error;
-}
 
-function report(snapshot: SnapshotJson): ReportJson {
-  const parsed = parseSnapshot(snapshot);
-  assert.ok(parsed.ok, parsed.ok ? '' : JSON.stringify(parsed.error));
-  return reportToJson(buildReport(parsed.value));
-}
 
 /** A deep copy of the documented state with its one position changed. */
 function stateWith(change: (position: Record<string, unknown>) => void): unknown {

@@ -37,14 +37,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import {
-  buildReport, compare, dec, decimal, multiply, normalize, parseSnapshot, reportToJson, sign, subtract, toDecimalString, type Decimal,
-  type ReportJson,
-} from '../../src/core/index.js';
+import { compare, dec, decimal, multiply, normalize, sign, subtract, toDecimalString, type Decimal } from '../../src/core/index.js';
 import { classifyFiles } from '../../src/import/classify.js';
-import { importAccount, importAndCheck, importerFor, type ImportFile, type ImportOutcome, type SnapshotJson } from '../../src/import/index.js';
+import { importAndCheck, importerFor, type ImportFile, type ImportOutcome, type ImportProblem } from '../../src/import/index.js';
 import { decimalText } from '../support/arbitraries.js';
 import { MT5_SYMBOLS, mt5Export, type Mt5PositionInput, type Mt5SymbolTemplate } from '../support/venue-export/mt5.js';
+import { importedOk, refused, reportOf } from '../support/import-expect.js';
+
+const imported = importedOk;
+const problemsOf = (venue: string, files: readonly ImportFile[]): readonly ImportProblem[] => refused(venue, files);
+const report = reportOf;
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'import', 'mt5');
 
@@ -77,23 +79,8 @@ function built(venue: string, files: readonly ImportFile[]): ImportOutcome {
   return result.value;
 }
 
-function imported(venue: string, files: readonly ImportFile[]): ImportOutcome {
-  const result = importAccount(venue, files);
-  assert.ok(result.ok, JSON.stringify(result));
-  return result.value;
-}
 
-function problemsOf(venue: string, files: readonly ImportFile[]): readonly { file: string; field: string; message: string }[] {
-  const result = importAccount(venue, files);
-  assert.equal(result.ok, false, 'the import must be refused');
-  return result.ok ? [] : result.error;
-}
 
-function report(snapshot: SnapshotJson): ReportJson {
-  const parsed = parseSnapshot(snapshot);
-  assert.ok(parsed.ok, parsed.ok ? '' : JSON.stringify(parsed.error));
-  return reportToJson(buildReport(parsed.value));
-}
 
 const fx = (settlementCurrency: string, extra: Json = {}): Json => ({
   kind: 'cfd', assetClass: 'fx-major', contractSize: '1', tickSize: '0.00001', settlementCurrency, ...extra,

@@ -112,3 +112,21 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
+
+/** Every leaf of a JSON value: dotted path -> text as data-value writes it (strings as-is, null as ''). */
+export function leafTexts(value: unknown, prefix = '', into = new Map<string, string>()): Map<string, string> {
+  const json = value as Json;
+  if (json === null || typeof json !== 'object') {
+    into.set(prefix, json === null ? '' : typeof json === 'string' ? json : JSON.stringify(json));
+    return into;
+  }
+  const entries = Array.isArray(json) ? json.map((item, index) => [String(index), item] as const) : Object.entries(json);
+  for (const [key, item] of entries) leafTexts(item, prefix ? `${prefix}.${key}` : key, into);
+  return into;
+}
+
+/** Figures as an object sorted by path, for a readable deep comparison. */
+export const sortedFigures = (figures: ReadonlyMap<string, string>): Record<string, string> =>
+  Object.fromEntries([...figures].sort(([a], [b]) => a.localeCompare(b)));

@@ -22,6 +22,7 @@ import type { Browser, Page } from 'playwright-core';
 import { reportFromJson } from '../../src/core/index.js';
 import { importAccount, importAndCheck, type CheckRow, type ImportFile } from '../../src/import/index.js';
 import { appUrl, browserSkipReason, launchBrowser, newContext, openPage, readFigures, ROOT, seriousViolations } from '../support/browser.js';
+import { leafTexts, sortedFigures as sorted } from '../support/browser.js';
 
 const skip = browserSkipReason();
 
@@ -39,18 +40,7 @@ const named = (paths: readonly string[], name: (path: string, index: number) => 
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** Every leaf of a JSON value: dotted path -> text as data-value writes it (strings as-is, null as ''). */
-function leafTexts(value: Json, prefix = '', into = new Map<string, string>()): Map<string, string> {
-  if (value === null || typeof value !== 'object') {
-    into.set(prefix, value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value));
-    return into;
-  }
-  const entries = Array.isArray(value) ? value.map((item, index) => [String(index), item] as const) : Object.entries(value);
-  for (const [key, item] of entries) leafTexts(item, prefix ? `${prefix}.${key}` : key, into);
-  return into;
-}
 
-const sorted = (figures: ReadonlyMap<string, string>): Record<string, string> => Object.fromEntries([...figures].sort(([a], [b]) => a.localeCompare(b)));
 
 /** What the page must show after importing these files: the report of the imported snapshot, and the check. */
 function expectedImport(files: readonly ImportFile[]): { snapshot: unknown; report: Map<string, string>; check: readonly CheckRow[]; warnings: readonly string[] } {

@@ -15,6 +15,7 @@ import { PUBLISHED_CASES } from '../fixtures/published-cases.js';
 import { PUBLIC_SOURCE_CASES } from '../fixtures/public-source-cases.js';
 import { appUrl, browserSkipReason, launchBrowser, newContext, openPage, readFigures, ROOT, seriousViolations } from '../support/browser.js';
 import { CLI_MAIN, stopout } from '../support/run-cli.js';
+import { leafTexts, sortedFigures as sorted } from '../support/browser.js';
 
 const skip = browserSkipReason();
 
@@ -55,18 +56,7 @@ async function inTurns<T, R>(items: readonly T[], limit: number, work: (item: T)
   return results;
 }
 
-/** Every leaf of a JSON value: dotted path -> text as data-value writes it (strings as-is, null as ''). */
-function leafTexts(value: Json, prefix = '', into = new Map<string, string>()): Map<string, string> {
-  if (value === null || typeof value !== 'object') {
-    into.set(prefix, value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value));
-    return into;
-  }
-  const entries = Array.isArray(value) ? value.map((item, index) => [String(index), item] as const) : Object.entries(value);
-  for (const [key, item] of entries) leafTexts(item, prefix ? `${prefix}.${key}` : key, into);
-  return into;
-}
 
-const sorted = (figures: ReadonlyMap<string, string>): Record<string, string> => Object.fromEntries([...figures].sort(([a], [b]) => a.localeCompare(b)));
 const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 
 /** Waits (bounded) until the report shows exactly `expected`; the caller's assertion then shows any difference. */
