@@ -20,6 +20,7 @@ import { compare, toDecimalString, type Decimal } from '../../core/money/decimal
 import { asInstrumentId, type InstrumentId, type Price } from '../../core/money/units.js';
 import { ProblemList } from '../../core/snapshot/input-reader.js';
 import type { CommandJson } from './entries.js';
+import { conversionPairs } from '../../core/instrument/conversion.js';
 
 /** The built-in venue id an account's venue JSON is or extends. */
 export function venueKeyOf(venue: unknown): string {
@@ -29,9 +30,14 @@ export function venueKeyOf(venue: unknown): string {
   return base;
 }
 
-/** The instruments of the account's open positions, in position order. */
+/**
+ * The instruments of the account's open positions, in position order, then the pairs that convert
+ * them into the account currency (EURGBP in a USD account: GBPUSD and EURUSD): a tick on any of them
+ * moves the account.
+ */
 export function heldInstruments(state: EngineState): string[] {
-  return [...new Set(state.snapshot.positions.map((position) => position.instrument.symbol))];
+  const instruments = state.snapshot.positions.map((position) => position.instrument);
+  return [...new Set([...instruments.map((instrument) => instrument.symbol as string), ...instruments.flatMap((instrument) => conversionPairs(instrument))])];
 }
 
 /** A tick's prices as the engine reads them, in the tick's order. */

@@ -254,6 +254,11 @@ export function quietBands(state: EngineState): QuietBands {
   const { snapshot } = state;
   const ranges = new Map<string, PriceRange>();
   if (snapshot.positions.length === 0) return { kind: 'bands', ranges };
+  // Counted in another currency (../../core/instrument/conversion.ts): a position's value moves with
+  // its conversion pair's mark too, and a pair converting through itself is not affine in its price,
+  // so the separable box above does not hold: every tick on what it holds or converts through is stepped.
+  const converted = snapshot.positions.find((position) => position.instrument.conversion);
+  if (converted) return { kind: 'always', reason: `${converted.instrument.symbol} is converted into ${snapshot.currency} at a pair's mark` };
   for (const position of snapshot.positions) {
     const symbol = position.instrument.symbol;
     if (!snapshot.marks.has(symbol)) return { kind: 'always', reason: `no mark for ${symbol}` };
