@@ -19,6 +19,7 @@ import { ENGINE_VENUES, Rng, ScenarioGenerator, parseCommandJson, type Json } fr
 import { stopout } from '../support/run-cli.js';
 import { postgresAvailable, startPostgres, type PostgresCluster } from '../support/postgres-cluster.js';
 import { startInProcess, temporaryFolder, type InProcess } from '../support/service-harness.js';
+import { conversionPairs } from '../../src/core/instrument/conversion.js';
 
 const VENUES = ENGINE_VENUES.map((venue) => venue.id);
 
@@ -45,8 +46,10 @@ class Mirror {
     return !refused;
   }
 
+  /** What a tick moves in this account: its instruments, and the pairs that convert them (EURGBP: GBPUSD, EURUSD). */
   held(): Set<string> {
-    return new Set(this.state.snapshot.positions.map((position) => position.instrument.symbol));
+    const instruments = this.state.snapshot.positions.map((position) => position.instrument);
+    return new Set([...instruments.map((instrument) => instrument.symbol as string), ...instruments.flatMap(conversionPairs)]);
   }
 }
 
