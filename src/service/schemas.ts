@@ -68,6 +68,7 @@ const timed = { time: Type.Optional(time) };
 const commandBranches = [
   Type.Object({ type: Type.Literal('deposit'), amount: decimal('amount'), ...timed }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('withdraw'), amount: decimal('amount'), ...timed }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('funding'), instrument: symbol, rate: decimal('a funding rate: a fraction of notional, longs pay a positive one'), ...timed }, { additionalProperties: false }),
   Type.Object({
     type: Type.Literal('open'), ...timed,
     position: Type.Object({

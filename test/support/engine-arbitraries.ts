@@ -390,8 +390,10 @@ export class ScenarioGenerator {
       ['mark', 36], ['open', positions.length >= 4 ? 6 : 16], ['close', positions.length ? 10 : 1], ['deposit', 5], ['withdraw', 7],
       ['stop-loss', positions.length ? 8 : 1], ['take-profit', positions.length ? 5 : 1],
       ['add-margin', positions.some((each) => each.isolatedMargin) ? 6 : 1], ['debt', activeDebt ? 14 : 2],
+      ['funding', positions.length ? 4 : 1],
     ] as const);
     switch (type) {
+      case 'funding': return this.funding(state);
       case 'mark': return this.mark(state);
       case 'open': return this.open(state);
       case 'close': return this.close(state);
@@ -417,6 +419,15 @@ export class ScenarioGenerator {
         return { type, action, amount: exact && state.debt ? toDecimalString(state.debt.outstanding) : amountText(rng, value, venue.decimals) };
       }
     }
+  }
+
+  /** A funding payment on a held instrument (now and then another), at a rate of a few basis points, or now and then a large one. */
+  private funding(state: EngineState): Json {
+    const { rng, venue } = this;
+    const held = venue.instruments.filter((each) => state.snapshot.positions.some((position) => position.instrument.symbol === each.symbol));
+    const each = held.length && rng.chance(0.85) ? rng.pick(held) : rng.pick(venue.instruments);
+    const magnitude = rng.chance(0.1) ? rng.int(1_000, 50_000) : rng.int(0, 300);
+    return { type: 'funding', instrument: each.symbol, rate: text(BigInt((rng.chance(0.7) ? 1 : -1) * magnitude), 6) };
   }
 
   /** An open position's id, or now and then one that is not open. */

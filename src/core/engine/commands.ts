@@ -3,10 +3,11 @@
  * `Refusal` and caught by the reducer (step.ts), which then returns the state it was given.
  */
 import type { Position } from '../account/position.js';
-import { costBasis } from '../margin/position-measures.js';
-import { add, compare, isNegative, isPositive, min, normalize, subtract, toDecimalString, type Decimal } from '../money/decimal.js';
-import { fromDecimal, multiplyRational, type Rational } from '../money/rational.js';
-import { asAmount, asInstrumentId, asPrice, type Amount, type PositionId } from '../money/units.js';
+import { costBasis, notionalAt } from '../margin/position-measures.js';
+import type { Instrument } from '../instrument/instrument.js';
+import { add, compare, isNegative, isPositive, min, negate, normalize, sign, subtract, toDecimalString, type Decimal } from '../money/decimal.js';
+import { fromDecimal, multiplyRational, rational, toDecimal, type Rational } from '../money/rational.js';
+import { asAmount, asInstrumentId, asPrice, type Amount, type PositionId, type Rate } from '../money/units.js';
 import { capMessage } from '../snapshot/parse-positions.js';
 import { applyDebtAction, repay } from './debt.js';
 import type { Command, OpenOrder, RejectionCode } from './engine-types.js';
@@ -14,7 +15,7 @@ import { closeAt, exactDecimal, openAt } from './fills.js';
 import { settleClosedScope } from './liquidation.js';
 import type { Transaction } from './transaction.js';
 import { markPriceMap, valuationOf } from './valuation-cache.js';
-import { conversionNeedMessage, conversionPairs, withConversion } from '../instrument/conversion.js';
+import { conversionNeedMessage, conversionPairs, ratesAt, withConversion } from '../instrument/conversion.js';
 import { reached, stopPrice } from './trigger-orders.js';
 
 export class Refusal {
@@ -190,6 +191,38 @@ function fireOrders(tx: Transaction): void {
 }
 
 /** Applies one command to the transaction, or throws a Refusal the reducer turns into `rejected`. */
+/**
+ * Perpetual funding: each position on the instrument pays or receives rate × notional at the mark,
+ * longs paying a positive rate and shorts receiving it (Binance "Introduction to Binance Futures
+ * Funding Rates": funding amount = nominal value of positions × funding rate, nominal value = mark ×
+ * size). Notional is in the account currency (an inverse contract's in the coin; conversion.ts for
+ * another currency). Booked rounded down: a payment up, a receipt down, against the account. An
+ * isolated position's funding moves its isolated margin, and it pays at most that margin: an
+ * isolated position cannot reach into the wallet, so what it cannot pay is not collected (its
+ * margin at zero, the review that follows liquidates it).
+ */
+function payFunding(tx: Transaction, instrument: Instrument, rate: Rate): void {
+  const mark = tx.snapshot.marks.get(instrument.symbol) ?? refuse('risk/no-mark', `no price for ${instrument.symbol} yet: send a mark first`);
+  const prices = markPriceMap(tx.snapshot);
+  const price = fromDecimal(mark);
+  for (const position of tx.snapshot.positions.filter((each) => each.instrument.symbol === instrument.symbol)) {
+    const notional = notionalAt(position, price, ratesAt(position.instrument, prices, price));
+    const received = multiplyRational(notional, multiplyRational(fromDecimal(rate), rational(position.side === 'long' ? -1n : 1n)));
+    const due = toDecimal(received, tx.decimals, 'floor');
+    const amount = position.isolatedMargin && compare(negate(due), position.isolatedMargin) > 0 ? negate(position.isolatedMargin) : due;
+    if (sign(amount) === 0) continue;
+    tx.credit(amount);
+    tx.count('funding', amount);
+    if (position.isolatedMargin) {
+      const kept: Position = { ...position, isolatedMargin: asAmount(add(position.isolatedMargin, amount)) };
+      tx.replacePositions(tx.snapshot.positions.map((each) => (each.id === position.id ? kept : each)));
+    }
+    tx.emit(isNegative(amount) ? 'funding-paid' : 'funding-received', {
+      position: position.id, instrument: instrument.symbol, rate: toDecimalString(rate), amount: tx.amount(isNegative(amount) ? negate(amount) : amount),
+    });
+  }
+}
+
 export function applyCommand(tx: Transaction, command: Command): void {
   switch (command.type) {
     case 'mark':
@@ -203,6 +236,7 @@ export function applyCommand(tx: Transaction, command: Command): void {
     case 'stop-loss':
     case 'take-profit': return setOrder(tx, command);
     case 'add-margin': return addMargin(tx, command.position, command.amount);
+    case 'funding': return payFunding(tx, command.instrument, command.rate);
     case 'debt': {
       const refusal = applyDebtAction(tx, command.action, command.action === 'repay' ? command.amount : undefined);
       if (refusal) refuse(refusal.code, refusal.message);

@@ -40,6 +40,8 @@ export type Command = Timed & (
   | { readonly type: 'stop-loss'; readonly position: PositionId; readonly trigger: StopTrigger }
   | { readonly type: 'take-profit'; readonly position: PositionId; readonly price: Price }
   | { readonly type: 'add-margin'; readonly position: PositionId; readonly amount: Amount }
+  /** Perpetual funding: each position on the instrument pays (long, positive rate) or receives rate × notional at the mark. */
+  | { readonly type: 'funding'; readonly instrument: Instrument; readonly rate: Rate }
   | { readonly type: 'debt'; readonly action: Exclude<DebtAction, 'repay'> }
   | { readonly type: 'debt'; readonly action: 'repay'; readonly amount: Amount }
 );
@@ -50,7 +52,7 @@ export const EVENT_TYPES = [
   'deposited', 'withdrawn', 'position-opened', 'position-closed', 'stop-loss-set', 'take-profit-set', 'margin-added',
   'margin-call-issued', 'margin-call-cleared', 'stop-loss-filled', 'take-profit-filled', 'position-liquidated',
   'deficit-absorbed', 'adl-executed', 'debt-recorded', 'debt-status-changed', 'debt-repaid',
-  'debt-written-off', 'rejected',
+  'debt-written-off', 'funding-paid', 'funding-received', 'rejected',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -109,8 +111,8 @@ export interface Market {
 /**
  * Money in and out, to the last unit. Conservation (spec/engine.md), checked after every step:
  *   balance + Σ cost basis of open stock positions
- *     = deposits - withdrawals + realizedPnl - fees + venueLoss
- * where the starting balance (with the cost of stocks held) and every debt repayment count as
+ *     = deposits - withdrawals + realizedPnl - fees + funding + venueLoss
+ * where funding is what perpetual funding paid in (negative: paid out), the starting balance (with the cost of stocks held) and every debt repayment count as
  * deposits, and venueLoss is what the venue, its insurance fund or auto-deleveraged traders absorbed.
  */
 export interface Totals {
@@ -118,6 +120,8 @@ export interface Totals {
   readonly withdrawals: Decimal;
   readonly realizedPnl: Decimal;
   readonly fees: Decimal;
+  /** Funding received less funding paid (negative when the account paid more than it received). */
+  readonly funding: Decimal;
   readonly venueLoss: Decimal;
   readonly absorbedByVenue: Decimal;
   readonly absorbedByInsuranceFund: Decimal;

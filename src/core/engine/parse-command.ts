@@ -5,7 +5,7 @@
  * (enough margin, a known position, a leverage under the cap) is the engine's call, as a `rejected` event.
  */
 import type { Instrument } from '../instrument/instrument.js';
-import { compare, ONE, type Decimal } from '../money/decimal.js';
+import { abs, compare, ONE, type Decimal } from '../money/decimal.js';
 import { asAmount, asInstrumentId, asLeverage, asPositionId, asPrice, asQuantity, asRate, type InstrumentId, type Price } from '../money/units.js';
 import {
   childPath, describe, readChoice, readDecimal, readObject, readString, rejectUnknownKeys, type JsonObject, type ProblemList,
@@ -13,7 +13,7 @@ import {
 import { DEBT_ACTIONS, type Command, type OpenOrder, type StopTrigger } from './engine-types.js';
 import { parseInstant, type Instant } from './instant.js';
 
-export const COMMAND_TYPES = ['mark', 'deposit', 'withdraw', 'open', 'close', 'stop-loss', 'take-profit', 'add-margin', 'debt'] as const;
+export const COMMAND_TYPES = ['mark', 'deposit', 'withdraw', 'open', 'close', 'stop-loss', 'take-profit', 'add-margin', 'debt', 'funding'] as const;
 
 const FIELDS: Readonly<Record<(typeof COMMAND_TYPES)[number], readonly string[]>> = {
   mark: ['prices'],
@@ -25,6 +25,7 @@ const FIELDS: Readonly<Record<(typeof COMMAND_TYPES)[number], readonly string[]>
   'take-profit': ['position', 'price'],
   'add-margin': ['position', 'amount'],
   debt: ['action', 'amount'],
+  funding: ['instrument', 'rate'],
 };
 
 const OPEN_FIELDS = ['id', 'instrument', 'side', 'quantity', 'leverage', 'isolatedMargin'] as const;
@@ -150,6 +151,14 @@ function readBody(type: (typeof COMMAND_TYPES)[number], object: JsonObject, path
       const id = positionId();
       const amount = readAmount(object.amount, field('amount'), context, problems);
       return id && amount ? { type, position: asPositionId(id), amount: asAmount(amount) } : undefined;
+    }
+    case 'funding': {
+      const instrument = readInstrument(object.instrument, field('instrument'), context, problems);
+      const rate = readDecimal(object.rate, field('rate'), problems, 'any');
+      if (rate && compare(abs(rate), ONE) >= 0) {
+        return problems.add(field('rate'), 'input/out-of-range', `a funding rate is a fraction of notional below 1 ("0.0001" = 0.01 %), got ${describe(object.rate)}`);
+      }
+      return instrument && rate ? { type, instrument, rate: asRate(rate) } : undefined;
     }
     case 'debt': {
       const action = readChoice(object.action, DEBT_ACTIONS, field('action'), problems);
