@@ -137,6 +137,9 @@ test('the dashboard and an account page follow a real stopout serve across resta
 
     await useKey(page, ADMIN_KEY);
     await connected(page);
+    // The page keeps the key once the accounts have loaded with it, which may come after the event
+    // stream connects: wait (bounded) for it, then assert.
+    await page.waitForFunction(`sessionStorage.getItem('stopout.dashboard.key') !== null`, undefined, { timeout: 30_000 }).catch(() => undefined);
     assert.equal(await page.evaluate(() => (globalThis as unknown as PageGlobals).sessionStorage.getItem('stopout.dashboard.key')), ADMIN_KEY, 'the key is kept in sessionStorage');
     assert.ok(!page.url().includes(ADMIN_KEY), 'never in the URL');
     assert.equal(await error.count(), 0);
