@@ -7,11 +7,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  conservationGap, formatProblem, initialState, parseSnapshot, reportFromJson, step, toDecimalString,
+  conservationGap, formatProblem, reportFromJson, toDecimalString,
   type EngineEvent, type EngineState, type ReportJson,
 } from '../src/core/index.js';
-import { parseCommand } from '../src/core/engine/parse-command.js';
-import { ProblemList } from '../src/core/snapshot/input-reader.js';
+import { engineFrom, stepJson } from './support/engine-steps.js';
 
 type Json = Record<string, unknown>;
 
@@ -190,25 +189,10 @@ describe('a stop-loss by money on a converted instrument', () => {
   });
 });
 
-function engine(snapshot: Json): EngineState {
-  const parsed = parseSnapshot(snapshot);
-  assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.map(formatProblem).join('\n'));
-  return initialState(parsed.value);
-}
 
-function run(start: EngineState, commands: readonly Json[]): { state: EngineState; events: EngineEvent[] } {
-  let state = start;
-  const events: EngineEvent[] = [];
-  for (const json of commands) {
-    const problemList = new ProblemList();
-    const command = parseCommand(json, 'command', { instruments: state.instruments, currencyDecimals: state.snapshot.currencyDecimals }, problemList);
-    assert.ok(command, problemList.items.map(formatProblem).join('\n'));
-    const result = step(state, command);
-    state = result.state;
-    events.push(...result.events);
-  }
-  return { state, events };
-}
+
+const engine = engineFrom;
+const run = (start: EngineState, commands: readonly Json[]): { state: EngineState; events: EngineEvent[] } => stepJson(start, ...commands);
 
 function types(events: readonly EngineEvent[]): string[] {
   return events.map((event) => event.type);

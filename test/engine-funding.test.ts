@@ -8,28 +8,19 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  conservationGap, formatProblem, initialState, parseSnapshot, step, toDecimalString, type EngineEvent, type EngineState,
+  formatProblem, toDecimalString, type EngineEvent, type EngineState,
 } from '../src/core/index.js';
 import { parseCommand } from '../src/core/engine/parse-command.js';
 import { ProblemList } from '../src/core/snapshot/input-reader.js';
 import { summarize } from '../src/core/engine/summary.js';
+import { engineFrom, stepJson } from './support/engine-steps.js';
 
 type Json = Record<string, unknown>;
 
-function engine(snapshot: Json): EngineState {
-  const parsed = parseSnapshot(snapshot);
-  assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.map(formatProblem).join('\n'));
-  return initialState(parsed.value);
-}
 
-function run(start: EngineState, json: Json): { state: EngineState; events: EngineEvent[] } {
-  const problems = new ProblemList();
-  const command = parseCommand(json, 'command', { instruments: start.instruments, currencyDecimals: start.snapshot.currencyDecimals }, problems);
-  assert.ok(command, problems.items.map(formatProblem).join('\n'));
-  const result = step(start, command);
-  assert.equal(toDecimalString(conservationGap(result.state)), toDecimalString(conservationGap(start)));
-  return { state: result.state, events: [...result.events] };
-}
+
+const engine = engineFrom;
+const run = (start: EngineState, json: Json): { state: EngineState; events: EngineEvent[] } => stepJson(start, json);
 
 const btc = (positions: Json[], balance = '10000'): Json => ({
   venue: 'binance-usdm', account: { currency: 'USDT', balance }, positions, marks: { BTCUSDT: '50000' },
