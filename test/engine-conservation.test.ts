@@ -34,7 +34,7 @@ function expectedEvents(venue: EngineVenue): string[] {
     'take-profit-filled', 'position-liquidated',
     'rejected risk/insufficient-margin', 'rejected risk/leverage-above-cap', 'rejected risk/unknown-position',
     'rejected risk/withdrawal-breaches-margin', 'rejected risk/order-would-trigger', 'rejected risk/quantity-above-position',
-    'rejected debt/none', 'funding-paid', 'funding-received',
+    'rejected debt/none', 'funding-paid', 'funding-received', 'financing-charged', 'fee-charged',
     ...(venue.isolated ? ['margin-added'] : ['rejected risk/isolated-not-supported']),
     ...(venue.deficit === 'insurance-fund' ? ['deficit-absorbed', 'adl-executed'] : []),
     ...(venue.deficit === 'negative-balance-protection' ? ['deficit-absorbed'] : []),

@@ -1,8 +1,10 @@
 // The scenarios in examples/ replay real crashes (the franc on 15 Jan 2015, sterling on 7 Oct 2016,
 // bitcoin on 12-13 Mar 2020 and 19 May 2021). Each one runs through the built CLI
 // (`node dist/cli/main.js replay`; npm test builds dist first), and the test checks the outcomes
-// that examples/README.md documents: when the margin call came, what closed the position, at which
-// price, for what P&L, and who paid. It also checks that the money is conserved.
+// that examples/README.md documents: the opening trading fee, when the margin call came, what closed
+// the position, at which price, for what P&L, and who paid. It also checks that the money is
+// conserved. The README's "cost of holding" examples (a `funding` file or `financing` commands) are
+// checked here only for a clean replay and conserved money; their figures are not crash outcomes.
 // The price files live in ../shared/data/history and are not copied into the project. Without
 // that folder every test that needs it skips and says why.
 import { describe, test } from 'node:test';
@@ -31,6 +33,11 @@ interface Close {
 }
 
 interface Expected {
+  /**
+   * The taker fee the open pays (issue 12): rate × 1 BTC × the opening price, rounded up to the
+   * account currency's decimals; null where the venue charges none (the MT5 and ESMA profiles).
+   */
+  readonly openingFee: string | null;
   /** Time of the first margin-call-issued, or null for none. */
   readonly marginCall: string | null;
   readonly close: Close | null;
@@ -55,85 +62,113 @@ const GBP_DAY = '2016-10-07T00:00:00Z';
 const EXPECTED: Readonly<Record<string, Expected>> = {
   // 15 Jan 2015, long 100 000 USDCHF from 1.00243: the day's low 0.83429 is the first price past every level;
   // the margin call and the stop-out come on the same tick (a stop-loss closes the position first).
-  'chf-2015-esma-30x': { marginCall: CHF_DAY, close: liquidated(CHF_DAY, '0.83429', '-16814.00', '0.00'), ...money('0.00', '0.00', '6814.00', '0.00', '0.00') },
+  'chf-2015-esma-30x': { openingFee: null, marginCall: CHF_DAY, close: liquidated(CHF_DAY, '0.83429', '-16814.00', '0.00'), ...money('0.00', '0.00', '6814.00', '0.00', '0.00') },
   'chf-2015-esma-30x-stop': {
-    marginCall: null, close: stopped(CHF_DAY, '0.83429', '-16814.00'), ...money('0.00', '0.00', '6814.00', '0.00', '0.00'),
+    openingFee: null, marginCall: null, close: stopped(CHF_DAY, '0.83429', '-16814.00'), ...money('0.00', '0.00', '6814.00', '0.00', '0.00'),
   },
-  'chf-2015-mt5-100x': { marginCall: CHF_DAY, close: liquidated(CHF_DAY, '0.83429', '-16814.00', '0.00'), ...money('-6814.00', '-6814.00', '0.00', '0.00', '6814.00') },
-  'chf-2015-mt5-100x-stop': { marginCall: null, close: stopped(CHF_DAY, '0.83429', '-16814.00'), ...money('-6814.00', '-6814.00', '0.00', '0.00', '6814.00') },
-  'chf-2015-mt5-500x': { marginCall: CHF_DAY, close: liquidated(CHF_DAY, '0.83429', '-16814.00', '0.00'), ...money('-14814.00', '-14814.00', '0.00', '0.00', '14814.00') },
+  'chf-2015-mt5-100x': { openingFee: null, marginCall: CHF_DAY, close: liquidated(CHF_DAY, '0.83429', '-16814.00', '0.00'), ...money('-6814.00', '-6814.00', '0.00', '0.00', '6814.00') },
+  'chf-2015-mt5-100x-stop': { openingFee: null, marginCall: null, close: stopped(CHF_DAY, '0.83429', '-16814.00'), ...money('-6814.00', '-6814.00', '0.00', '0.00', '6814.00') },
+  'chf-2015-mt5-500x': { openingFee: null, marginCall: CHF_DAY, close: liquidated(CHF_DAY, '0.83429', '-16814.00', '0.00'), ...money('-14814.00', '-14814.00', '0.00', '0.00', '14814.00') },
 
   // 3-7 Oct 2016, long 100 000 GBPUSD from 1.29211: the slide calls the ESMA account on the 4th; the flash crash closes all at 1.14754.
   'gbp-2016-esma-30x': {
-    marginCall: '2016-10-04T00:00:00Z', close: liquidated(GBP_DAY, '1.14754', '-14457.00', '0.00'), ...money('0.00', '0.00', '8457.00', '0.00', '0.00'),
+    openingFee: null, marginCall: '2016-10-04T00:00:00Z', close: liquidated(GBP_DAY, '1.14754', '-14457.00', '0.00'), ...money('0.00', '0.00', '8457.00', '0.00', '0.00'),
   },
   'gbp-2016-esma-30x-stop': {
-    marginCall: '2016-10-04T00:00:00Z', close: stopped(GBP_DAY, '1.14754', '-14457.00'), ...money('0.00', '0.00', '8457.00', '0.00', '0.00'),
+    openingFee: null, marginCall: '2016-10-04T00:00:00Z', close: stopped(GBP_DAY, '1.14754', '-14457.00'), ...money('0.00', '0.00', '8457.00', '0.00', '0.00'),
   },
-  'gbp-2016-mt5-100x': { marginCall: GBP_DAY, close: liquidated(GBP_DAY, '1.14754', '-14457.00', '0.00'), ...money('-8457.00', '-8457.00', '0.00', '0.00', '8457.00') },
-  'gbp-2016-mt5-100x-stop': { marginCall: null, close: stopped(GBP_DAY, '1.14754', '-14457.00'), ...money('-8457.00', '-8457.00', '0.00', '0.00', '8457.00') },
+  'gbp-2016-mt5-100x': { openingFee: null, marginCall: GBP_DAY, close: liquidated(GBP_DAY, '1.14754', '-14457.00', '0.00'), ...money('-8457.00', '-8457.00', '0.00', '0.00', '8457.00') },
+  'gbp-2016-mt5-100x-stop': { openingFee: null, marginCall: null, close: stopped(GBP_DAY, '1.14754', '-14457.00'), ...money('-8457.00', '-8457.00', '0.00', '0.00', '8457.00') },
 
   // 11-13 Mar 2020 (daily bars), long 1 BTC from 7 894.57, wallet 10 000: a daily bar's fills are at its low.
-  'btc-2020-03-12-binance-cross-10x': { marginCall: null, close: null, ...money('10000.00000000', '7684.03000000', '0.00000000', '0.00000000', '0.00000000') },
+  // The open pays the taker fee out of the wallet, never out of an isolated margin, so no liquidation
+  // price below moves: Binance 0.05 % × 7 894.57 = 3.947285; Bybit 0.055 % × 7 894.57 = 4.3420135;
+  // Hyperliquid 0.045 % × 7 894.57 = 3.5525565, up to USDC's 6 decimals 3.552557.
+  // Each final balance is the one before fees (10 000 - the isolated margin lost) less that fee.
+  // Cross: 10 000 - 3.947285 = 9 996.052715; equity 9 996.052715 - 2 315.97 (1 × (5 578.60 - 7 894.57)) = 7 680.082715.
+  'btc-2020-03-12-binance-cross-10x': {
+    openingFee: '3.94728500', marginCall: null, close: null,
+    ...money('9996.05271500', '7680.08271500', '0.00000000', '0.00000000', '0.00000000'),
+  },
+  // 10 000 - 789.46 - 3.947285 = 9 206.592715; the fund pays 3 484.57 - 789.46 = 2 695.11, as before fees.
   'btc-2020-03-12-binance-isolated-10x': {
-    marginCall: null, close: liquidated('2020-03-12T00:00:00Z', '4410.0', '-3484.57000000', '0.00000000'),
-    ...money('9210.54000000', '9210.54000000', '0.00000000', '2695.11000000', '0.00000000'),
+    openingFee: '3.94728500', marginCall: null, close: liquidated('2020-03-12T00:00:00Z', '4410.0', '-3484.57000000', '0.00000000'),
+    ...money('9206.59271500', '9206.59271500', '0.00000000', '2695.11000000', '0.00000000'),
   },
+  // 10 000 - 394.73 - 3.947285 = 9 601.322715.
   'btc-2020-03-12-binance-isolated-20x': {
-    marginCall: null, close: liquidated('2020-03-12T00:00:00Z', '4410.0', '-3484.57000000', '0.00000000'),
-    ...money('9605.27000000', '9605.27000000', '0.00000000', '3089.84000000', '0.00000000'),
+    openingFee: '3.94728500', marginCall: null, close: liquidated('2020-03-12T00:00:00Z', '4410.0', '-3484.57000000', '0.00000000'),
+    ...money('9601.32271500', '9601.32271500', '0.00000000', '3089.84000000', '0.00000000'),
   },
+  // 10 000 - 157.90 - 3.947285 = 9 838.152715.
   'btc-2020-03-12-binance-isolated-50x': {
-    marginCall: null, close: liquidated('2020-03-11T00:00:00Z', '7590.0', '-304.57000000', '0.00000000'),
-    ...money('9842.10000000', '9842.10000000', '0.00000000', '146.67000000', '0.00000000'),
+    openingFee: '3.94728500', marginCall: null, close: liquidated('2020-03-11T00:00:00Z', '7590.0', '-304.57000000', '0.00000000'),
+    ...money('9838.15271500', '9838.15271500', '0.00000000', '146.67000000', '0.00000000'),
   },
+  // 10 000 - 157.90 - 4.3420135 = 9 837.7579865.
   'btc-2020-03-12-bybit-isolated-50x': {
-    marginCall: null, close: liquidated('2020-03-11T00:00:00Z', '7590.0', '-304.57000000', '0.00000000'),
-    ...money('9842.10000000', '9842.10000000', '0.00000000', '146.67000000', '0.00000000'),
+    openingFee: '4.34201350', marginCall: null, close: liquidated('2020-03-11T00:00:00Z', '7590.0', '-304.57000000', '0.00000000'),
+    ...money('9837.75798650', '9837.75798650', '0.00000000', '146.67000000', '0.00000000'),
   },
+  // 10 000 - 197.37 - 3.552557 = 9 799.077443.
   'btc-2020-03-12-hyperliquid-isolated-40x': {
-    marginCall: null, close: liquidated('2020-03-11T00:00:00Z', '7590.0', '-304.570000', '0.000000'),
-    ...money('9802.630000', '9802.630000', '0.000000', '107.200000', '0.000000'),
+    openingFee: '3.552557', marginCall: null, close: liquidated('2020-03-11T00:00:00Z', '7590.0', '-304.570000', '0.000000'),
+    ...money('9799.077443', '9799.077443', '0.000000', '107.200000', '0.000000'),
   },
 
-  // 13 Mar 2020, 01:03-03:25 UTC (1-minute bars), long 1 BTC from 4 562.61 at 10x isolated.
+  // 13 Mar 2020, 01:03-03:25 UTC (1-minute bars), long 1 BTC from 4 562.61 at 10x isolated (margin 456.27).
+  // Opening fees: Binance 0.05 % × 4 562.61 = 2.281305; Bybit 0.055 % × 4 562.61 = 2.5094355;
+  // Hyperliquid 0.045 % × 4 562.61 = 2.0531745, up to 2.053175.
+  // 10 000 - 456.27 - 2.281305 = 9 541.448695.
   'btc-2020-03-13-binance-isolated-10x': {
-    marginCall: null, close: liquidated('2020-03-13T01:55:00Z', '4072.00', '-490.61000000', '0.00000000'),
-    ...money('9543.73000000', '9543.73000000', '0.00000000', '34.34000000', '0.00000000'),
+    openingFee: '2.28130500', marginCall: null, close: liquidated('2020-03-13T01:55:00Z', '4072.00', '-490.61000000', '0.00000000'),
+    ...money('9541.44869500', '9541.44869500', '0.00000000', '34.34000000', '0.00000000'),
   },
+  // 10 000 - 433.61 - 2.5094355 = 9 563.8805645.
   'btc-2020-03-13-bybit-isolated-10x': {
-    marginCall: null, close: liquidated('2020-03-13T01:54:00Z', '4129.00', '-433.61000000', '0.00000000'),
-    ...money('9566.39000000', '9566.39000000', '0.00000000', '0.00000000', '0.00000000'),
+    openingFee: '2.50943550', marginCall: null, close: liquidated('2020-03-13T01:54:00Z', '4129.00', '-433.61000000', '0.00000000'),
+    ...money('9563.88056450', '9563.88056450', '0.00000000', '0.00000000', '0.00000000'),
   },
+  // 10 000 - 422.67 - 2.053175 = 9 575.276825.
   'btc-2020-03-13-hyperliquid-isolated-10x': {
-    marginCall: null, close: liquidated('2020-03-13T01:53:00Z', '4139.94', '-422.670000', '0.000000'),
-    ...money('9577.330000', '9577.330000', '0.000000', '0.000000', '0.000000'),
+    openingFee: '2.053175', marginCall: null, close: liquidated('2020-03-13T01:53:00Z', '4139.94', '-422.670000', '0.000000'),
+    ...money('9575.276825', '9575.276825', '0.000000', '0.000000', '0.000000'),
   },
 
   // 19 May 2021, 10:38-15:06 UTC (1-minute bars), long 1 BTC from 39 209.22, wallet 10 000.
+  // Opening fees: Binance 0.05 % × 39 209.22 = 19.60461; Bybit 0.055 % × 39 209.22 = 21.565071;
+  // Hyperliquid 0.045 % × 39 209.22 = 17.644149.
+  // Cross: the fee leaves 9 980.39539 in the wallet, so the liquidation price rises from 29 326.5
+  // to (39 209.22 - 9 980.39539) / (1 - 0.004) = 29 346.2 (Binance's cross formula, maintenance
+  // 0.4 %): still first crossed by the 13:10 minute. The fund pays 10 521.22 - 9 980.39539 = 540.82461.
   'btc-2021-05-19-binance-cross-10x': {
-    marginCall: null, close: liquidated('2021-05-19T13:10:00Z', '28688.00', '-10521.22000000', '0.00000000'),
-    ...money('0.00000000', '0.00000000', '0.00000000', '521.22000000', '0.00000000'),
+    openingFee: '19.60461000', marginCall: null, close: liquidated('2021-05-19T13:10:00Z', '28688.00', '-10521.22000000', '0.00000000'),
+    ...money('0.00000000', '0.00000000', '0.00000000', '540.82461000', '0.00000000'),
   },
+  // 10 000 - 3 920.93 - 19.60461 = 6 059.46539.
   'btc-2021-05-19-binance-isolated-10x': {
-    marginCall: null, close: liquidated('2021-05-19T12:49:00Z', '35110.79', '-4098.43000000', '0.00000000'),
-    ...money('6079.07000000', '6079.07000000', '0.00000000', '177.50000000', '0.00000000'),
+    openingFee: '19.60461000', marginCall: null, close: liquidated('2021-05-19T12:49:00Z', '35110.79', '-4098.43000000', '0.00000000'),
+    ...money('6059.46539000', '6059.46539000', '0.00000000', '177.50000000', '0.00000000'),
   },
+  // 10 000 - 1 960.47 - 19.60461 = 8 019.92539 (the 51.25 liquidation fee came out of the 1 960.47).
   'btc-2021-05-19-binance-isolated-20x': {
-    marginCall: null, close: liquidated('2021-05-19T11:30:00Z', '37300.00', '-1909.22000000', '51.25000000'),
-    ...money('8039.53000000', '8039.53000000', '0.00000000', '0.00000000', '0.00000000'),
+    openingFee: '19.60461000', marginCall: null, close: liquidated('2021-05-19T11:30:00Z', '37300.00', '-1909.22000000', '51.25000000'),
+    ...money('8019.92539000', '8019.92539000', '0.00000000', '0.00000000', '0.00000000'),
   },
+  // 10 000 - 639.49 - 115.70919 - 19.60461 = 9 225.1962.
   'btc-2021-05-19-binance-isolated-50x': {
-    marginCall: null, close: liquidated('2021-05-19T11:26:00Z', '38569.73', '-639.49000000', '115.70919000'),
-    ...money('9244.80081000', '9244.80081000', '0.00000000', '0.00000000', '0.00000000'),
+    openingFee: '19.60461000', marginCall: null, close: liquidated('2021-05-19T11:26:00Z', '38569.73', '-639.49000000', '115.70919000'),
+    ...money('9225.19620000', '9225.19620000', '0.00000000', '0.00000000', '0.00000000'),
   },
+  // 10 000 - 639.49 - 21.565071 = 9 338.944929.
   'btc-2021-05-19-bybit-isolated-50x': {
-    marginCall: null, close: liquidated('2021-05-19T11:26:00Z', '38569.73', '-639.49000000', '0.00000000'),
-    ...money('9360.51000000', '9360.51000000', '0.00000000', '0.00000000', '0.00000000'),
+    openingFee: '21.56507100', marginCall: null, close: liquidated('2021-05-19T11:26:00Z', '38569.73', '-639.49000000', '0.00000000'),
+    ...money('9338.94492900', '9338.94492900', '0.00000000', '0.00000000', '0.00000000'),
   },
+  // 10 000 - 571.22 - 17.644149 = 9 411.135851.
   'btc-2021-05-19-hyperliquid-isolated-40x': {
-    marginCall: null, close: liquidated('2021-05-19T11:24:00Z', '38638.00', '-571.220000', '0.000000'),
-    ...money('9428.780000', '9428.780000', '0.000000', '0.000000', '0.000000'),
+    openingFee: '17.644149', marginCall: null, close: liquidated('2021-05-19T11:24:00Z', '38638.00', '-571.220000', '0.000000'),
+    ...money('9411.135851', '9411.135851', '0.000000', '0.000000', '0.000000'),
   },
 };
 
@@ -153,7 +188,9 @@ interface Summary {
 
 type Event = Readonly<Record<string, string>>;
 
-const names = readdirSync(EXAMPLES).filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length)).sort();
+// The cost-of-holding examples (funding and swaps, no crash) have their own test: test/examples-holding.test.ts.
+const HOLDING = /-funding(-flat)?\.json$|-swap\.json$/;
+const names = readdirSync(EXAMPLES).filter((name) => name.endsWith('.json') && !HOLDING.test(name)).map((name) => name.slice(0, -'.json'.length)).sort();
 const scenarioOf = (name: string): Scenario => JSON.parse(readFileSync(join(EXAMPLES, `${name}.json`), 'utf8')) as Scenario;
 
 async function stopout(args: readonly string[], cwd = root): Promise<string> {
@@ -213,10 +250,23 @@ describe('replaying the examples', { concurrency: true }, () => {
     const expected = EXPECTED[name];
     if (!expected) continue;
 
-    test(`${name}: margin call, close, price and P&L as documented`, { skip: NO_DATA ?? false }, async () => {
+    test(`${name}: opening fee, margin call, close, price and P&L as documented`, { skip: NO_DATA ?? false }, async () => {
       const { events, summary } = await replayed(name);
       assert.equal(events.filter((event) => event.type === 'rejected').length, 0, JSON.stringify(events));
       assert.equal(events[0]?.type, 'position-opened');
+      const fees = events.filter((event) => event.type === 'fee-charged');
+      assert.deepEqual(
+        fees.map((event) => ({ position: event.position, liquidity: event.liquidity, amount: event.amount })),
+        expected.openingFee === null ? [] : [{ position: 'btc', liquidity: 'taker', amount: expected.openingFee }],
+        'the open pays the taker fee, and nothing else pays one',
+      );
+      if (expected.openingFee !== null) assert.equal(events[1]?.type, 'fee-charged', 'the fee follows the open');
+      const decimals = DECIMALS[scenarioOf(name).account.account.currency] ?? 2;
+      assert.equal(
+        units(summary.totals.fees, decimals),
+        units(expected.openingFee ?? '0', decimals) + units(expected.close?.fee ?? '0', decimals),
+        'totals.fees: the opening fee and the liquidation fee',
+      );
       const calls = events.filter((event) => event.type === 'margin-call-issued');
       assert.equal(calls[0]?.time ?? null, expected.marginCall, 'first margin call');
       const closes = events.filter((event) => event.type === 'position-liquidated' || event.type === 'stop-loss-filled');
@@ -241,11 +291,12 @@ describe('replaying the examples', { concurrency: true }, () => {
       assert.ok(decimals !== undefined, `a currency this test knows: ${currency}`);
       const { totals } = summary;
       assert.equal(totals.conservationGap, (0).toFixed(decimals));
-      // The ledger identity, recomputed here: balance = deposits - withdrawals + realized P&L - fees + venue loss.
+      // The ledger identity, recomputed here: balance = deposits - withdrawals + realized P&L - fees
+      // + funding + financing (both signed, received - paid) + venue loss.
       const at = (key: string): bigint => units(totals[key], decimals);
       assert.equal(
         units(summary.account.balance, decimals),
-        at('deposits') - at('withdrawals') + at('realizedPnl') - at('fees') + at('venueLoss'),
+        at('deposits') - at('withdrawals') + at('realizedPnl') - at('fees') + at('funding') + at('financing') + at('venueLoss'),
       );
       assert.equal(at('venueLoss'), at('absorbedByVenue') + at('absorbedByInsuranceFund') + at('absorbedByDeleveraging'));
     });

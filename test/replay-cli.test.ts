@@ -116,7 +116,7 @@ describe('stopout replay --summary', () => {
     assert.deepEqual(pick(summary, 'account.status'), 'healthy');
     assert.deepEqual(summary.positions, []);
     assert.deepEqual(summary.totals, {
-      deposits: '2600.00', withdrawals: '0.00', realizedPnl: '-3100.00', fees: '0.00', funding: '0.00', venueLoss: '500.00', debtOutstanding: '0.00',
+      deposits: '2600.00', withdrawals: '0.00', realizedPnl: '-3100.00', fees: '0.00', funding: '0.00', financing: '0.00', venueLoss: '500.00', debtOutstanding: '0.00',
       absorbedByVenue: '500.00', absorbedByInsuranceFund: '0.00', absorbedByDeleveraging: '0.00', debtRecorded: '1100.00',
       debtRepaid: '600.00', debtWrittenOff: '500.00', conservationGap: '0.00',
     });
@@ -349,7 +349,7 @@ describe('stopout replay: bad scenario files exit 2 and name the field', () => {
   });
 
   test('an unknown top-level field', () => {
-    assertRejected(replayJson({ account: ACCOUNT, comands: [] }), [['comands: unknown field', 'account, commands, prices, market, engine']]);
+    assertRejected(replayJson({ account: ACCOUNT, comands: [] }), [['comands: unknown field', 'account, commands, prices, funding, market, engine']]);
   });
 
   test('no account', () => {

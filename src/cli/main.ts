@@ -55,8 +55,9 @@ function program(): Command {
     .option('--summary', 'print one JSON object: the final account, positions, totals and event counts')
     .addOption(new Option('--format <format>', 'events as JSON lines, or a readable timeline').choices(['json', 'table']).default('json'))
     .option('--prices <file>', "a price file to use instead of the scenario's prices.file")
+    .option('--funding <file>', "a funding-rate history (Binance's symbol,fundingTime,fundingRate,markPrice) to use instead of the scenario's funding.file")
     .option('--save-state <file>', 'write the final engine state, a scenario start to go on from')
-    .action(async (file: string, options: { summary?: boolean; format: 'json' | 'table'; prices?: string; saveState?: string }) => {
+    .action(async (file: string, options: { summary?: boolean; format: 'json' | 'table'; prices?: string; funding?: string; saveState?: string }) => {
       emit(await runReplay(file, options));
     });
   root.command('simulate')

@@ -2,12 +2,14 @@
  * `stopout replay SCENARIO|-`: the engine over a scenario's commands and price file. Events as JSON
  * lines (default), the final summary (--summary), or a readable timeline (--format table).
  * The price file is the scenario's "prices.file", relative to the scenario (or, failing that, to the
- * working directory), or --prices PATH.
+ * working directory), or --prices PATH. The funding-rate history is "funding.file" (found the same
+ * way) or --funding PATH: its payments are merged with the price bars by time (a bar first at equal
+ * times), skipped outside the price window as bars are.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import {
-  eventToJson, formatProblem, parseScenario, replay, stateToJson, summarize,
-  type Bar, type EngineEvent, type Scenario,
+  eventToJson, formatProblem, fundingSchedule, parseFundingFile, parseScenario, replayWithPayments, stateToJson, summarize,
+  type Bar, type Command, type EngineEvent, type Scenario,
 } from '../core/index.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from './exit-codes.js';
 import { locateBeside, readPriceBars } from './price-input.js';
@@ -22,6 +24,8 @@ export interface ReplayOptions {
   readonly format: 'json' | 'table';
   /** Overrides the scenario's prices.file. */
   readonly prices?: string;
+  /** Overrides (or sets) the scenario's funding.file. */
+  readonly funding?: string;
   /** Writes the final engine state here: a scenario start to go on from. */
   readonly saveState?: string;
 }
@@ -36,6 +40,37 @@ async function loadBars(scenario: Scenario, source: string, override?: string): 
   return readPriceBars(path, override ? '--prices' : 'prices.file', { ...(feed.from ? { fromMs: feed.from.ms } : {}), ...(feed.to ? { toMs: feed.to.ms } : {}) });
 }
 
+/** The funding payments as timed commands, and a warning for the rows of other symbols left out. */
+async function loadFunding(scenario: Scenario, source: string, override?: string): Promise<{ commands: readonly Command[]; warnings: string } | { error: string }> {
+  const feed = scenario.funding;
+  if (!feed && !override) return { commands: [], warnings: '' };
+  const field = override ? '--funding' : 'funding.file';
+  const path = override ?? await locateBeside(feed?.file ?? '', source);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : (error as Error).message;
+    return { error: `${field}: cannot read ${path}: ${reason}` };
+  }
+  const rows = parseFundingFile(text);
+  if (!rows.ok) return { error: rows.error.map((problem) => `${path}: ${formatProblem(problem)}`).join('\n') };
+  const { prices, start } = scenario;
+  const schedule = fundingSchedule(rows.value, {
+    instruments: start.instruments,
+    ...(feed?.instrument ? { instrument: feed.instrument } : {}),
+    ...(prices ? { priced: prices.instrument } : {}),
+    ...(prices?.from ? { fromMs: prices.from.ms } : {}),
+    ...(prices?.to ? { toMs: prices.to.ms } : {}),
+  });
+  if (!schedule.ok) {
+    return { error: schedule.error.map((problem) => (problem.path.startsWith('funding.') ? formatProblem(problem) : `${path}: ${formatProblem(problem)}`)).join('\n') };
+  }
+  const warnings = [...schedule.value.skipped].map(([symbol, count]) =>
+    `${field}: skipped ${count} row${count === 1 ? '' : 's'} for ${symbol}: funding.instrument is ${feed?.instrument ?? ''}\n`).join('');
+  return { commands: schedule.value.commands, warnings };
+}
 
 export async function runReplay(source: string, options: ReplayOptions): Promise<CommandOutput> {
   const input = await readJsonInput(source);
@@ -44,12 +79,14 @@ export async function runReplay(source: string, options: ReplayOptions): Promise
   if (!scenario.ok) return failure(scenario.error.map(formatProblem).join('\n'));
   const loaded = await loadBars(scenario.value, source, options.prices);
   if ('error' in loaded) return failure(loaded.error);
+  const funding = await loadFunding(scenario.value, source, options.funding);
+  if ('error' in funding) return failure(funding.error);
 
   const { start, commands, prices } = scenario.value;
-  const progress = new Progress('replaying', commands.length + loaded.bars.length * 4);
+  const progress = new Progress('replaying', commands.length + loaded.bars.length * 4 + funding.commands.length);
   const events: EngineEvent[] = [];
   let state = start;
-  for (const result of replay(start, commands, loaded.bars, prices?.instrument)) {
+  for (const result of replayWithPayments(start, commands, loaded.bars, prices?.instrument, funding.commands)) {
     state = result.state;
     events.push(...result.events);
     progress.tick();
@@ -62,10 +99,11 @@ export async function runReplay(source: string, options: ReplayOptions): Promise
       return failure(`--save-state: cannot write ${options.saveState}: ${(error as Error).message}`);
     }
   }
+  const stderr = funding.warnings;
   if (options.summary) {
     const summary = { ...summarize(state, events), stateHash: stateHash(state, scenario.value.source) };
-    return { stdout: `${JSON.stringify(summary, null, 2)}\n`, stderr: '', exitCode: EXIT_OK };
+    return { stdout: `${JSON.stringify(summary, null, 2)}\n`, stderr, exitCode: EXIT_OK };
   }
-  if (options.format === 'table') return { stdout: `${timelineTable(state, events)}\n`, stderr: '', exitCode: EXIT_OK };
-  return { stdout: events.map((event) => `${JSON.stringify(eventToJson(event))}\n`).join(''), stderr: '', exitCode: EXIT_OK };
+  if (options.format === 'table') return { stdout: `${timelineTable(state, events)}\n`, stderr, exitCode: EXIT_OK };
+  return { stdout: events.map((event) => `${JSON.stringify(eventToJson(event))}\n`).join(''), stderr, exitCode: EXIT_OK };
 }

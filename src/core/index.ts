@@ -56,9 +56,11 @@ export type {
 export { EVENT_TYPES } from './engine/engine-types.js';
 export { step, initialState, conservationGap } from './engine/step.js';
 export { parseCommand, COMMAND_TYPES } from './engine/parse-command.js';
-export { parseScenario, type Scenario, type PriceFeed } from './engine/parse-scenario.js';
+export { parseScenario, type Scenario, type PriceFeed, type FundingFeed } from './engine/parse-scenario.js';
 export { replay, barWalk, eventToJson, type ReplayStep } from './engine/replay.js';
 export { summarize, summarizeCounts, type ReplaySummary } from './engine/summary.js';
 export { stateToJson, type AccountSource } from './engine/state-json.js';
 export { parseInstant, formatInstant, type Instant } from './engine/instant.js';
 export { parsePriceFile, type Bar, type PriceFileOptions } from './replay/price-file.js';
+export { parseFundingFile, fundingSchedule, type FundingRow, type FundingSelection, type FundingSchedule } from './replay/funding-file.js';
+export { replayWithPayments } from './replay/funding-replay.js';

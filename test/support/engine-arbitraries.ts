@@ -339,8 +339,10 @@ export class ScenarioGenerator {
     for (const each of venue.instruments) {
       if (marked.has(each.symbol) || rng.chance(0.85)) marks[each.symbol] = text(this.startPrice(each), each.priceScale);
     }
+    // Now and then the trader's own fee tier: a maker rebate, a higher taker fee, or none at all.
+    const fees = rng.chance(0.15) ? rng.pick([{ maker: '-0.0001', taker: '0.0007' }, { maker: '0', taker: '0' }, { maker: '0.0004', taker: '0.001' }]) : undefined;
     return {
-      venue: venue.id,
+      venue: fees ? { extends: venue.id, fees } : venue.id,
       account: { currency: venue.currency, balance: toDecimalString(add(dec(crossText), isolatedTotal)) },
       ...(venue.instrumentsJson ? { instruments: venue.instrumentsJson } : {}),
       positions,
@@ -390,10 +392,11 @@ export class ScenarioGenerator {
       ['mark', 36], ['open', positions.length >= 4 ? 6 : 16], ['close', positions.length ? 10 : 1], ['deposit', 5], ['withdraw', 7],
       ['stop-loss', positions.length ? 8 : 1], ['take-profit', positions.length ? 5 : 1],
       ['add-margin', positions.some((each) => each.isolatedMargin) ? 6 : 1], ['debt', activeDebt ? 14 : 2],
-      ['funding', positions.length ? 4 : 1],
+      ['funding', positions.length ? 4 : 1], ['financing', positions.length ? 3 : 1],
     ] as const);
     switch (type) {
       case 'funding': return this.funding(state);
+      case 'financing': return this.financing(state);
       case 'mark': return this.mark(state);
       case 'open': return this.open(state);
       case 'close': return this.close(state);
@@ -428,6 +431,18 @@ export class ScenarioGenerator {
     const each = held.length && rng.chance(0.85) ? rng.pick(held) : rng.pick(venue.instruments);
     const magnitude = rng.chance(0.1) ? rng.int(1_000, 50_000) : rng.int(0, 300);
     return { type: 'funding', instrument: each.symbol, rate: text(BigInt((rng.chance(0.7) ? 1 : -1) * magnitude), 6) };
+  }
+
+  /** Overnight financing: yearly rates (now and then MT5 swap points) for one to three nights. */
+  private financing(state: EngineState): Json {
+    const { rng, venue } = this;
+    const held = venue.instruments.filter((each) => state.snapshot.positions.some((position) => position.instrument.symbol === each.symbol));
+    const each = held.length && rng.chance(0.85) ? rng.pick(held) : rng.pick(venue.instruments);
+    const figure = (scale: number, large: number): string => text(BigInt(rng.int(-large, large / 4)), scale);
+    const nights = String(rng.pick([1, 1, 1, 3]));
+    return rng.chance(0.7) || !each.tick
+      ? { type: 'financing', instrument: each.symbol, longRate: figure(4, rng.chance(0.1) ? 50_000 : 800), shortRate: figure(4, 800), days: nights, ...(rng.chance(0.5) ? { dayCount: '360' } : {}) }
+      : { type: 'financing', instrument: each.symbol, longPoints: figure(1, 200), shortPoints: figure(1, 200), days: nights };
   }
 
   /** An open position's id, or now and then one that is not open. */
@@ -475,7 +490,15 @@ export class ScenarioGenerator {
       const margin = notionalOf(each, Number(quantity) / 10 ** each.quantityScale, price) / (leverage ?? each.maxLeverage);
       position.isolatedMargin = amountText(rng, margin * (0.3 + rng.float() * 2.2), venue.decimals);
     }
-    return { type: 'open', position };
+    return { type: 'open', position, ...this.execution() };
+  }
+
+  /** How an open or a close trades: mostly as the venue's taker, now and then a maker or a rate of its own. */
+  private execution(): Json {
+    const { rng } = this;
+    const how = rng.weighted([['taker', 70], ['maker', 15], ['rate', 10], ['rebate', 5]] as const);
+    return how === 'taker' ? {} : how === 'maker' ? { liquidity: 'maker' }
+      : how === 'rate' ? { feeRate: text(BigInt(rng.int(0, 2_000)), 6) } : { liquidity: 'maker', feeRate: text(BigInt(-rng.int(1, 300)), 6) };
   }
 
   private close(state: EngineState): Json {
@@ -486,14 +509,14 @@ export class ScenarioGenerator {
     const { units, scale } = target.quantity;
     const how = rng.weighted([['whole', 45], ['partial', 35], ['exact', 8], ['above', 7], ['finer', 5]] as const);
     switch (how) {
-      case 'whole': return { type: 'close', position: target.id };
-      case 'exact': return { type: 'close', position: target.id, quantity: toDecimalString(target.quantity) };
+      case 'whole': return { type: 'close', position: target.id, ...this.execution() };
+      case 'exact': return { type: 'close', position: target.id, quantity: toDecimalString(target.quantity), ...this.execution() };
       case 'above': return { type: 'close', position: target.id, quantity: text(units + BigInt(rng.int(1, 1000)), scale) };
       case 'finer': return { type: 'close', position: target.id, quantity: text(BigInt(rng.int(1, 19)), scale + 1) };
       case 'partial': {
         if (units <= 1n) return { type: 'close', position: target.id };
         const part = 1n + (units - 1n) * BigInt(rng.int(0, 1_000)) / 1_000n;
-        return { type: 'close', position: target.id, quantity: text(part >= units ? units - 1n : part, scale) };
+        return { type: 'close', position: target.id, quantity: text(part >= units ? units - 1n : part, scale), ...this.execution() };
       }
     }
   }
@@ -539,7 +562,7 @@ export const INVARIANTS = {
   rejection: 'a rejected command is one event and leaves the state object itself unchanged; an accepted one advances the sequence',
   events: 'every event has a known type and string fields',
   'venue-loss': 'venueLoss = absorbedByVenue + absorbedByInsuranceFund + absorbedByDeleveraging',
-  'non-negative': 'totals, debt outstanding and the insurance fund are never negative',
+  'non-negative': 'totals (but fees, which maker rebates may take below zero), debt outstanding and the insurance fund are never negative',
   'debt-ledger': 'debt recorded - repaid - written off = outstanding; flat at a client-debt venue, the active debt = -balance',
   'protected-balance': 'at negative-balance-protection and insurance-fund venues the balance is never negative once the account is flat',
   bookkeeping: 'positions hold positive quantities; no order or margin call is left on a closed position or scope',
@@ -593,7 +616,8 @@ export function checkState(state: EngineState): Violation[] {
   if (compare(totals.venueLoss, absorbed) !== 0) {
     broken('venue-loss', `venueLoss ${toDecimalString(totals.venueLoss)} != absorbed by venue + insurance fund + deleveraging ${toDecimalString(absorbed)}`);
   }
-  for (const key of ['deposits', 'withdrawals', 'fees', 'venueLoss', 'absorbedByVenue', 'absorbedByInsuranceFund', 'absorbedByDeleveraging', 'debtRecorded', 'debtRepaid', 'debtWrittenOff'] as const) {
+  // Fees are not among them: a maker rebate pays the account.
+  for (const key of ['deposits', 'withdrawals', 'venueLoss', 'absorbedByVenue', 'absorbedByInsuranceFund', 'absorbedByDeleveraging', 'debtRecorded', 'debtRepaid', 'debtWrittenOff'] as const) {
     if (isNegative(totals[key])) broken('non-negative', `totals.${key} is negative: ${toDecimalString(totals[key])}`);
   }
   const outstanding = state.debt ? state.debt.outstanding : ZERO;

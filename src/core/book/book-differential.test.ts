@@ -1,8 +1,8 @@
 // The indexed book against the naive full rescan: over random books (three venue families, cross
-// and isolated, stop-losses and take-profits; venues with and without margin calls of their own and
-// liquidation fees) and random tick streams (random walks with gaps), the two must emit identical
-// events, tick by tick, and end in identical states. Money is conserved in both: every balance
-// moves only by booked P&L, fees and absorbed deficits.
+// and isolated, stop-losses and take-profits; venues with and without margin calls of their own,
+// liquidation fees and taker fees on order fills, a rebate among them) and random tick streams
+// (random walks with gaps), the two must emit identical events, tick by tick, and end in identical
+// states. Money is conserved in both: every balance moves only by booked P&L, fees and absorbed deficits.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -28,6 +28,8 @@ function checkConservation(spec: BookSpec, state: BookState, events: readonly Bo
       expected[event.account] = expected[event.account]! + Number(event.pnl);
     } else if (event.type === 'position-liquidated') {
       expected[event.account] = expected[event.account]! + Number(event.pnl) - Number(event.fee);
+    } else if (event.type === 'fee-charged') {
+      expected[event.account] = expected[event.account]! - Number(event.amount);
     } else if (event.type === 'deficit-absorbed') {
       expected[event.account] = expected[event.account]! + Number(event.amount);
     }
@@ -74,7 +76,10 @@ describe('indexed book = naive rescan', () => {
       for (const [type, count] of Object.entries(counts)) totals[type] = (totals[type] ?? 0) + count;
     }
     // The streams must exercise every kind of event, or the comparison proves little.
-    for (const type of ['margin-call-issued', 'margin-call-cleared', 'stop-loss-filled', 'take-profit-filled', 'position-liquidated', 'deficit-absorbed', 'debt-recorded']) {
+    for (const type of [
+      'margin-call-issued', 'margin-call-cleared', 'stop-loss-filled', 'take-profit-filled', 'fee-charged', 'position-liquidated', 'deficit-absorbed',
+      'debt-recorded',
+    ]) {
       assert.ok((totals[type] ?? 0) > 5, `${type}: ${totals[type] ?? 0}`);
     }
   });
@@ -95,14 +100,17 @@ describe('indexed book = naive rescan', () => {
   const VENUES: readonly BookVenue[] = [
     {
       id: 'a', liquidationTrigger: 'at-or-below', liquidationOrder: 'whole-scope', deficit: 'venue-absorbs', isolatedMargin: true,
-      marginCall: false, liquidationFeeRate: rational(1n, 200n),
+      marginCall: false, liquidationFeeRate: rational(1n, 200n), takerFeeRate: rational(1n, 2000n),
     },
     { id: 'b', liquidationTrigger: 'below', liquidationOrder: 'whole-scope', deficit: 'client-debt', isolatedMargin: true },
     {
       id: 'c', liquidationTrigger: 'at-or-below', liquidationOrder: 'largest-loss-first', deficit: 'client-debt', isolatedMargin: true,
-      liquidationFeeRate: rational(3n, 1000n),
+      liquidationFeeRate: rational(3n, 1000n), takerFeeRate: rational(1n, 50n),
     },
-    { id: 'd', liquidationTrigger: 'below', liquidationOrder: 'largest-loss-first', deficit: 'venue-absorbs', isolatedMargin: false, marginCall: false },
+    {
+      id: 'd', liquidationTrigger: 'below', liquidationOrder: 'largest-loss-first', deficit: 'venue-absorbs', isolatedMargin: false, marginCall: false,
+      takerFeeRate: rational(-1n, 10_000n),
+    },
   ];
   const RATES: readonly (readonly [Rational, Rational])[] = [
     [rational(1n, 250n), rational(1n, 250n)], [rational(1n, 80n), rational(1n, 40n)], [rational(1n, 200n), rational(1n, 100n)],

@@ -5,16 +5,18 @@
 // account must get the same events (types, order, positions, prices, quantities, P&L, fees,
 // deficits, debt, margin-call figures and reasons), and every balance must end the same.
 //
-// The engine runs the real venue profiles: Binance charges its 0.5 % liquidation fee (the book
-// charges it too), insurance funds are unlimited (the engine's default market: no auto-deleveraging),
+// The engine runs the real venue profiles: Binance charges its 0.5 % liquidation fee and its 0.05 %
+// taker fee on stop-loss and take-profit fills, Hyperliquid its 0.045 % (the book charges them too), insurance funds are unlimited (the engine's default market: no auto-deleveraging),
 // and positions stay far below Hyperliquid's 100 000 USDC partial-liquidation size and Binance's
 // first maintenance bracket (50 000 USDT per instrument and side), the book's linear model.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { exactDecimal } from '../engine/fills.js';
 import { step } from '../engine/step.js';
 import type { EngineEvent } from '../engine/engine-types.js';
 import { dec, decimal } from '../money/decimal.js';
 import { asInstrumentId, asPrice } from '../money/units.js';
+import { binanceUsdm } from '../venue/profiles/binance-usdm.js';
 import { mt5Standard } from '../venue/profiles/mt5-standard.js';
 import type { BookEvent, BookScope } from './book-events.js';
 import { ACCOUNT_BALANCE, balanceOf, createBookState, denominatorOf } from './book-state.js';
@@ -24,6 +26,8 @@ import {
 import { applyIndexedTick, createIndexedBook, type IndexedBook } from './indexed-book.js';
 import { applyNaiveTick, createNaiveBook, type NaiveBook } from './naive-book.js';
 import { seededRandom } from './seeded-random.js';
+import { ceilingDivideBig } from './safe-integer.js';
+import type { BookSpec } from './book-spec.js';
 import {
   canonical, engineFor, FAMILIES, pick, planBook, priceText, quantityText, specOf, text, walk, type Plan,
 } from '../../../test/support/book-plan.js';
@@ -40,6 +44,11 @@ function fromEngine(event: EngineEvent): Shown {
       return {
         type: event.type, position: fields.position!, price: canonical(fields.price), quantity: canonical(fields.quantity),
         pnl: canonical(fields.pnl), fee: canonical(fields.fee),
+      };
+    case 'fee-charged':
+      return {
+        type: event.type, position: fields.position!, instrument: fields.instrument!, liquidity: fields.liquidity!,
+        rate: canonical(fields.rate), amount: canonical(fields.amount),
       };
     case 'deficit-absorbed':
       return { type: event.type, amount: canonical(fields.amount) };
@@ -74,6 +83,11 @@ function fromBook(plan: Plan, event: BookEvent): Shown {
         ...(event.type === 'position-liquidated' ? { fee: amount(event.fee) } : {}),
       };
     }
+    case 'fee-charged':
+      return {
+        type: event.type, position: `p${event.position}`, instrument: plan.instruments[event.instrument]!.traded.symbol,
+        liquidity: event.liquidity, rate: text(exactDecimal(event.rate)), amount: amount(event.amount),
+      };
     case 'deficit-absorbed':
       return { type: event.type, amount: amount(event.amount) };
     case 'debt-recorded':
@@ -88,6 +102,25 @@ function fromBook(plan: Plan, event: BookEvent): Shown {
         ? { type: event.type, scope: scope(event.scope), reason: event.reason, equity: amount(event.equity) }
         : { type: event.type, scope: scope(event.scope), reason: event.reason };
   }
+}
+
+/**
+ * Counts the order fills whose taker fee the cross wallet capped, and those it could not pay at
+ * all (no fee-charged follows), against the fee due: ⌈rate × lots × unitValue × price⌉.
+ */
+function countFeeCaps(plan: Plan, spec: BookSpec, events: readonly BookEvent[], into: Compared): void {
+  events.forEach((event, at) => {
+    if (event.type !== 'stop-loss-filled' && event.type !== 'take-profit-filled') return;
+    const rate = FAMILIES[plan.accounts[event.account]!.family]!.profile.fees.taker;
+    const value = spec.instruments[plan.positions[event.position]!.row.instrument]!.unitValue;
+    const due = ceilingDivideBig(
+      rate.numerator * BigInt(event.quantity) * value.numerator * BigInt(event.price), rate.denominator * value.denominator,
+    );
+    if (due <= 0n) return;
+    const fee = events.slice(at + 1).find((each) => each.type === 'fee-charged' && each.position === event.position);
+    const key = fee === undefined ? 'fee due, cross wallet empty' : fee.type === 'fee-charged' && fee.amount < due ? 'fee capped by the cross wallet' : undefined;
+    if (key) into.counts[key] = (into.counts[key] ?? 0) + 1;
+  });
 }
 
 interface Compared {
@@ -121,7 +154,9 @@ function compare(plan: Plan, seed: number, ticks: readonly (readonly [number, nu
     const mark = asPrice(dec(priceText(plan, instrument, price)));
     const symbol = asInstrumentId(plan.instruments[instrument]!.traded.symbol);
     plan.accounts.forEach((_, account) => {
-      const book = fromIndexed.filter((event) => event.account === account).map((event) => fromBook(plan, event));
+      const own = fromIndexed.filter((event) => event.account === account);
+      countFeeCaps(plan, spec, own, into);
+      const book = own.map((event) => fromBook(plan, event));
       let engine: Shown[] = [];
       // The mark reaches the accounts holding the instrument now (positions are named p<index in the plan>).
       if (engines[account]!.snapshot.positions.some((position) => plan.positions[Number(position.id.slice(1))]!.row.instrument === instrument)) {
@@ -151,6 +186,40 @@ function compare(plan: Plan, seed: number, ticks: readonly (readonly [number, nu
 }
 
 const MT5 = FAMILIES.findIndex((family) => family.profile === mt5Standard);
+const BINANCE = FAMILIES.findIndex((family) => family.profile === binanceUsdm);
+
+/**
+ * One Binance account holding an isolated position with a stop-loss, beside a cross wallet that
+ * holds nothing, less than the taker fee the stop's fill owes, or up to twice it. A gap fills the
+ * stop (before any liquidation), mostly past where the isolated margin runs out: the scope's
+ * deficit is absorbed and its margin returns nothing, so the fee meets the thin wallet alone.
+ */
+function thinWalletCase(seed: number): { readonly plan: Plan; readonly ticks: [number, number][] } {
+  const random = seededRandom(seed);
+  const base = planBook(seed, BINANCE, 1);
+  const planned = base.positions[0]!;
+  const { instrument, side, lots, entry, liquidationRate, marginCallRate } = planned.row;
+  const price = base.prices[instrument]!;
+  const direction = side === 'long' ? 1 : -1;
+  const value = specOf(base).instruments[instrument]!.unitValue;
+  const perTick = (lots * Number(value.numerator)) / Number(value.denominator);
+  const margin = Math.ceil((1.5 * perTick * price) / planned.leverage);
+  // Ticks against the entry that take the whole margin, then up to half a percent more.
+  const exhausted = entry - direction * (Math.ceil(margin / perTick) + random.integer(0, Math.ceil(price / 200)));
+  const fill = random.next() < 0.7 ? exhausted : price - direction * random.integer(1, Math.ceil(price / 100));
+  const stopLoss = price - direction * random.integer(1, Math.abs(fill - price));
+  const rate = binanceUsdm.fees.taker;
+  const due = Number(ceilingDivideBig(rate.numerator * BigInt(lots * fill) * value.numerator, rate.denominator * value.denominator));
+  const wallet = pick(random, [0, random.integer(1, due - 1), random.integer(due, 2 * due)]);
+  return {
+    plan: {
+      ...base,
+      accounts: [{ family: BINANCE, balance: margin + wallet }],
+      positions: [{ ...planned, row: { account: 0, instrument, side, lots, entry, liquidationRate, marginCallRate, isolatedMargin: margin, stopLoss } }],
+    },
+    ticks: [[instrument, fill]],
+  };
+}
 
 interface EdgeCase {
   readonly plan: Plan;
@@ -212,12 +281,26 @@ describe('the book acts as the engine does', () => {
     // The walks must reach every kind of event, or the comparison proves little.
     const kinds = [
       'margin-call-issued', 'margin-call-cleared (equity restored)', 'margin-call-cleared (positions closed)', 'stop-loss-filled',
-      'take-profit-filled', 'position-liquidated', 'deficit-absorbed', 'debt-recorded', 'calls in one account clearing together',
+      'take-profit-filled', 'fee-charged', 'position-liquidated', 'deficit-absorbed', 'debt-recorded', 'calls in one account clearing together',
       'left in breach by a fee, pending',
     ];
     for (const kind of kinds) assert.ok((compared.counts[kind] ?? 0) >= 3, `${kind}: ${compared.counts[kind] ?? 0} in ${JSON.stringify(compared.counts)}`);
     assert.ok(compared.fees >= 3, `liquidation fees charged: ${compared.fees}`);
     t.diagnostic(`${books} books; events compared: ${JSON.stringify(compared.counts)}; liquidations with a fee: ${compared.fees}`);
+  });
+
+  test('Binance stop-loss fills beside a thin cross wallet: the taker fee capped at what the wallet holds, none from an empty one', (t) => {
+    const compared: Compared = { counts: {}, fees: 0 };
+    let books = 0;
+    for (let seed = 1; books < 150; seed += 1) {
+      assert.ok(seed < 1_000, 'too many thin-wallet cases start liquidatable');
+      const thin = thinWalletCase(seed);
+      if (compare(thin.plan, seed, thin.ticks, compared)) books += 1;
+    }
+    for (const kind of ['fee-charged', 'fee capped by the cross wallet', 'fee due, cross wallet empty']) {
+      assert.ok((compared.counts[kind] ?? 0) >= 20, `${kind}: ${compared.counts[kind] ?? 0} in ${JSON.stringify(compared.counts)}`);
+    }
+    t.diagnostic(`${books} books; events: ${JSON.stringify(compared.counts)}`);
   });
 
   test('MT5 accounts walked tick by tick through a cent around Rl or Rc: called and stopped out on the engine\'s tick, not where rounding would', (t) => {

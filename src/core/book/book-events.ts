@@ -6,7 +6,8 @@
  * Order within a tick: by account, ascending; within an account, the engine's order
  * (../engine/step.ts after a mark):
  *   1. stop-loss and take-profit fills, by position (a stop-loss first when both are reached),
- *      each followed by the deficit its scope leaves if that closed the scope (deficit-absorbed);
+ *      each followed by the deficit its scope leaves if that closed the scope (deficit-absorbed),
+ *      then by the venue's taker fee on the fill (fee-charged);
  *   2. liquidations: each open isolated scope by position, then the cross scope
  *      (position-liquidated per position closed, then deficit-absorbed for a closed scope below zero);
  *   3. debt-recorded, when the account is left without positions below zero at a client-debt venue;
@@ -14,6 +15,7 @@
  *      ('equity restored'); then the calls of scopes that closed, cleared ('positions closed') in
  *      the order they were issued.
  */
+import type { Rational } from '../money/rational.js';
 
 export type BookScope =
   | { readonly kind: 'cross' }
@@ -68,6 +70,20 @@ export interface LiquidationEvent extends AccountEvent {
 
 export type FillEvent = OrderFillEvent | LiquidationEvent;
 
+/** The venue's taker fee on a stop-loss or take-profit fill, as ../engine/commands.ts charges it. */
+export interface FeeChargedEvent extends AccountEvent {
+  readonly type: 'fee-charged';
+  readonly position: number;
+  /** Index into the book's instruments. */
+  readonly instrument: number;
+  /** Orders trigger market orders: always 'taker' here. */
+  readonly liquidity: 'taker';
+  /** The venue's taker rate, exact. */
+  readonly rate: Rational;
+  /** ⌈rate × notional at the fill⌉, at most what the cross wallet held; negative for a rebate. */
+  readonly amount: bigint;
+}
+
 export interface DeficitAbsorbedEvent extends AccountEvent {
   readonly type: 'deficit-absorbed';
   readonly scope: BookScope;
@@ -81,5 +97,5 @@ export interface DebtRecordedEvent extends AccountEvent {
   readonly outstanding: bigint;
 }
 
-export type BookEvent = MarginCallEvent | FillEvent | DeficitAbsorbedEvent | DebtRecordedEvent;
+export type BookEvent = MarginCallEvent | FillEvent | FeeChargedEvent | DeficitAbsorbedEvent | DebtRecordedEvent;
 export type BookEventType = BookEvent['type'];

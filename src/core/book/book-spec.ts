@@ -39,6 +39,12 @@ export interface BookVenue {
    * taken out of what the scope has left, never creating a deficit. Absent: none.
    */
   readonly liquidationFeeRate?: Rational;
+  /**
+   * Taker fee on a stop-loss or take-profit fill (they trigger market orders), as a fraction of the
+   * filled notional at the fill price: ⌈rate × notional⌉, paid from the cross wallet (balance less
+   * the open isolated margins), at most what it holds, nothing when it holds nothing. Absent: none.
+   */
+  readonly takerFeeRate?: Rational;
 }
 
 export interface BookInstrument {

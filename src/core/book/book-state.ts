@@ -87,6 +87,8 @@ export interface BookState {
   readonly venueCalls: Uint8Array;
   /** Per venue: the liquidation fee rate (zero for none). */
   readonly venueFeeRate: readonly Rational[];
+  /** Per venue: the taker fee rate on stop-loss and take-profit fills (zero for none). */
+  readonly venueTakerFeeRate: readonly Rational[];
   /** Per scope: 1 while a margin call is open. */
   readonly called: Uint8Array;
   /** Per scope with a call open: when it was issued (callSequence then), so calls clear in issue order. */
@@ -166,6 +168,11 @@ function checkSpec(spec: BookSpec): void {
     const fee = venue.liquidationFeeRate;
     if (fee && (fee.numerator < 0n || fee.numerator > fee.denominator)) {
       throw new RangeError(`${venue.id}: the liquidation fee rate must be a fraction from 0 to 1`);
+    }
+    // A negative taker rate is a rebate, as the engine allows one (credited, rounded down).
+    const taker = venue.takerFeeRate;
+    if (taker && (taker.numerator < -taker.denominator || taker.numerator > taker.denominator)) {
+      throw new RangeError(`${venue.id}: the taker fee rate must be a fraction from -1 to 1, got ${taker.numerator}/${taker.denominator}`);
     }
   });
   spec.prices.forEach((price, index) => checkInteger(price, `prices[${index}]`, 1));
@@ -254,6 +261,7 @@ export function createBookState(spec: BookSpec): BookState {
     venueLargestLossFirst: Uint8Array.from(spec.venues.map((venue) => (venue.liquidationOrder === 'largest-loss-first' ? 1 : 0))),
     venueCalls: Uint8Array.from(spec.venues.map((venue) => (venue.marginCall === false ? 0 : 1))),
     venueFeeRate: spec.venues.map((venue) => venue.liquidationFeeRate ?? rational(0n)),
+    venueTakerFeeRate: spec.venues.map((venue) => venue.takerFeeRate ?? rational(0n)),
     called: new Uint8Array(accountCount + positionCount),
     callOrder: new Float64Array(accountCount + positionCount),
     callSequence: 0,

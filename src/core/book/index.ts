@@ -10,7 +10,7 @@ export type {
 export { NO_TRIGGER, bookSpecFromRows, rateTable } from './book-spec.js';
 export type {
   BookEvent, BookEventType, BookScope, MarginCallEvent, MarginCallIssuedEvent, MarginCallClearedEvent, FillEvent, OrderFillEvent,
-  LiquidationEvent, DeficitAbsorbedEvent, DebtRecordedEvent,
+  LiquidationEvent, FeeChargedEvent, DeficitAbsorbedEvent, DebtRecordedEvent,
 } from './book-events.js';
 export { CROSS_SCOPE } from './book-events.js';
 export { bookVenue, bookInstrument, positionRates } from './venue-terms.js';

@@ -4,11 +4,11 @@
  * Three venue families, their terms taken from the built-in profiles (venue-terms.ts):
  * - Binance USDⓈ-M-like: USDT (8 decimals), BTCUSDT's tick and first bracket (Rl = Rc = 0.4 % of
  *   notional, no margin call of its own), liquidation at or below with a 0.5 % fee, insurance
- *   fund, isolated allowed, leverage 5-100;
+ *   fund, isolated allowed, a 0.05 % taker fee on stop-loss and take-profit fills, leverage 5-100;
  * - Hyperliquid-like: USDC (6 decimals), BTC / ETH / SOL maintenance 1 / (2 × max leverage),
- *   liquidation below, backstop vault, isolated allowed, leverage 3-20;
+ *   liquidation below, backstop vault, isolated allowed, a 0.045 % taker fee, leverage 3-20;
  * - MT5-like: USD (2 decimals), EURUSD / XAUUSD / US500, call at 100 % and stop-out at 50 % of the
- *   initial margin (1 / leverage), largest loss first, client debt, cross only, leverage 50-500.
+ *   initial margin (1 / leverage), largest loss first, client debt, cross only, no fee, leverage 50-500.
  * Instrument i belongs to family i mod 3 (a synthetic copy of one of the family's instruments with
  * its own price); an account trades its venue's instruments. Entries sit within a fifth of the
  * initial margin of the starting price, wallets hold 1-3 × the cross initial margin, so no scope

@@ -9,16 +9,20 @@ import { binanceUsdm } from '../venue/profiles/binance-usdm.js';
 import { mt5Standard } from '../venue/profiles/mt5-standard.js';
 import type { BookEvent } from './book-events.js';
 import { bookSpecFromRows, type BookInstrument, type BookPositionRow, type BookRows, type BookVenue } from './book-spec.js';
+import { balanceOf } from './book-state.js';
 import { applyIndexedTick, createIndexedBook } from './indexed-book.js';
 import { applyNaiveTick, createNaiveBook } from './naive-book.js';
 import { bookInstrument, bookVenue, positionRates } from './venue-terms.js';
 
-/** Runs `ticks` ([instrument, price]) through both books; returns each tick's events, which must agree. */
-function run(rows: BookRows, ticks: readonly (readonly [number, number])[]): BookEvent[][] {
+/**
+ * Runs `ticks` ([instrument, price]) through both books; returns each tick's events and the final
+ * balances, which must agree.
+ */
+function runWithBalances(rows: BookRows, ticks: readonly (readonly [number, number])[]): { events: BookEvent[][]; balances: number[] } {
   const spec = bookSpecFromRows(rows);
   const indexed = createIndexedBook(spec);
   const naive = createNaiveBook(spec);
-  return ticks.map(([instrument, price]) => {
+  const events = ticks.map(([instrument, price]) => {
     const fromIndex: BookEvent[] = [];
     const fromNaive: BookEvent[] = [];
     applyIndexedTick(indexed, instrument, price, fromIndex);
@@ -26,6 +30,14 @@ function run(rows: BookRows, ticks: readonly (readonly [number, number])[]): Boo
     assert.deepEqual(fromIndex, fromNaive);
     return fromIndex;
   });
+  const balances = rows.accounts.map((_, account) => balanceOf(indexed.state, account));
+  assert.deepEqual(balances, rows.accounts.map((_, account) => balanceOf(naive.state, account)));
+  return { events, balances };
+}
+
+/** Runs `ticks` ([instrument, price]) through both books; returns each tick's events, which must agree. */
+function run(rows: BookRows, ticks: readonly (readonly [number, number])[]): BookEvent[][] {
+  return runWithBalances(rows, ticks).events;
 }
 
 const cross = { kind: 'cross' } as const;
@@ -327,6 +339,60 @@ describe('orders', () => {
       [{ type: 'take-profit-filled', tick: 2, account: 0, position: 0, price: 1_013, quantity: 10, pnl: 130n }],
       [{ type: 'take-profit-filled', tick: 3, account: 0, position: 1, price: 985, quantity: 5, pnl: 75n }],
     ]);
+  });
+});
+
+describe('taker fees on order fills', () => {
+  // BTCUSDT in lots of 0.0001 BTC at a 0.1 tick, in units of 10^-8 USDT: one lot moving one tick is
+  // 0.00001 USDT = 1 000 units. Binance's taker fee is 0.05 % of the filled notional (Binance FAQ
+  // 360033544231: "Commission Fee = Notional Value × Fee Rate"), as the engine charges it on
+  // stop-loss and take-profit fills (../engine/commands.ts chargeTradeFee).
+  const smallLots = bookInstrument({ ...binanceUsdm.instruments.BTCUSDT!, tickSize: asPrice(dec('0.1')) }, dec('0.0001'), 8);
+  const takerRate = rational(1n, 2_000n);
+  const long = (lots: number, rest: Partial<BookPositionRow>): BookPositionRow => ({
+    account: 0, instrument: 0, side: 'long', lots, entry: 500_000, liquidationRate: binanceRates.liquidation, marginCallRate: binanceRates.marginCall, ...rest,
+  });
+
+  test('Binance: each fill pays 0.05 % of its notional at the fill price, rounded up, after its own event', () => {
+    // On 1 000 USDT, cross: 0.1 BTC long at 50 000 with a stop at 49 000, and 0.0007 BTC short at
+    // 50 000 with a take-profit at 49 000; a gap to 48 900.1 fills both, in position order.
+    //   stop-loss:   P&L 0.1 × (48 900.1 - 50 000) = -109.99;  fee 0.0005 × 0.1 × 48 900.1 = 0.0005 × 4 890.01 = 2.445005
+    //   take-profit: P&L 0.0007 × 1 099.9 = 0.76993;            fee 0.0005 × 0.0007 × 48 900.1 = 0.0005 × 34.23007
+    //                = 0.017115035, rounded up to 0.01711504 (the unit is 10^-8 USDT)
+    //   balance 1 000 - 109.99 - 2.445005 + 0.76993 - 0.01711504 = 888.31780996
+    const { events, balances } = runWithBalances({
+      venues: [bookVenue(binanceUsdm)], instruments: [smallLots], prices: [500_000], accounts: [{ venue: 0, balance: 1_000 * USDT }],
+      positions: [long(1_000, { stopLoss: 490_000 }), { ...long(7, { takeProfit: 490_000 }), side: 'short' }],
+    }, [[0, 489_001]]);
+    assert.deepEqual(events, [[
+      { type: 'stop-loss-filled', tick: 1, account: 0, position: 0, price: 489_001, quantity: 1_000, pnl: -10_999_000_000n },
+      { type: 'fee-charged', tick: 1, account: 0, position: 0, instrument: 0, liquidity: 'taker', rate: takerRate, amount: 244_500_500n },
+      { type: 'take-profit-filled', tick: 1, account: 0, position: 1, price: 489_001, quantity: 7, pnl: 76_993_000n },
+      { type: 'fee-charged', tick: 1, account: 0, position: 1, instrument: 0, liquidity: 'taker', rate: takerRate, amount: 1_711_504n },
+    ]]);
+    assert.deepEqual(balances, [88_831_780_996]);
+  });
+
+  test('the fee comes from the cross wallet alone: at most what it holds, nothing when it holds nothing', () => {
+    // 0.1 BTC long at 50 000 on 500 USDT of isolated margin, a stop at 49 000, and 1 USDT in the
+    // cross wallet (a balance of 501). A gap to 44 000 fills the stop: P&L -600, the isolated
+    // scope is 100 short and Binance's insurance fund takes it; the wallet is back to 1 USDT.
+    // The fee due, 0.0005 × 0.1 × 44 000 = 2.20 USDT, takes the 1 USDT there is.
+    const isolatedLong = long(1_000, { isolatedMargin: 500 * USDT, stopLoss: 490_000 });
+    const rows = (balance: number): BookRows => ({
+      venues: [bookVenue(binanceUsdm)], instruments: [smallLots], prices: [500_000], accounts: [{ venue: 0, balance }], positions: [isolatedLong],
+    });
+    const filled = { type: 'stop-loss-filled', tick: 1, account: 0, position: 0, price: 440_000, quantity: 1_000, pnl: BigInt(-600 * USDT) } as const;
+    const absorbed = { type: 'deficit-absorbed', tick: 1, account: 0, scope: isolated(0), amount: BigInt(100 * USDT) } as const;
+    const thin = runWithBalances(rows(501 * USDT), [[0, 440_000]]);
+    assert.deepEqual(thin.events, [[
+      filled, absorbed, { type: 'fee-charged', tick: 1, account: 0, position: 0, instrument: 0, liquidity: 'taker', rate: takerRate, amount: BigInt(USDT) },
+    ]]);
+    assert.deepEqual(thin.balances, [0]);
+    // With nothing in the cross wallet (a balance of 500), no fee is charged and none is shown.
+    const empty = runWithBalances(rows(500 * USDT), [[0, 440_000]]);
+    assert.deepEqual(empty.events, [[filled, absorbed]]);
+    assert.deepEqual(empty.balances, [0]);
   });
 });
 

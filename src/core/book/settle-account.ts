@@ -8,7 +8,10 @@
  *    first price at or beyond the trigger, never the trigger itself after a gap. P&L is rounded
  *    down. A scope the fill closes (an isolated position's, or the cross scope's last position) is
  *    settled at once: what it has left below zero is absorbed where the venue absorbs deficits
- *    (deficit-absorbed); at a client-debt venue it stays on the wallet.
+ *    (deficit-absorbed); at a client-debt venue it stays on the wallet. Then the venue's taker fee
+ *    (the order is a market order), as ../engine/commands.ts `chargeTradeFee` charges it:
+ *      fee = ⌈taker rate × lots × unitValue × price⌉, at most max(0, balance - Σ open isolated margins)
+ *    (a rebate, at a negative rate, is rounded toward zero and not capped); fee-charged unless zero.
  * 2. Margin calls are issued, not yet cleared, for every scope with open positions in margin call
  *    now (the cross scope first, then isolated scopes by position): a gap straight through the
  *    stop-out still shows the call the account went through on its way down.
@@ -30,6 +33,7 @@
  *    changes, then the calls of scopes that closed are cleared ('positions closed'), in the order
  *    they were issued.
  */
+import type { Rational } from '../money/rational.js';
 import * as safeIntegerModule from './safe-integer.js';
 import type { BookState } from './book-state.js';
 import * as layout from './book-state.js';
@@ -94,6 +98,32 @@ function hasOpenPosition(state: BookState, first: number, end: number): boolean 
   return false;
 }
 
+/**
+ * The taker fee on filling `position` at the current price: ⌈rate × notional⌉ (Binance FAQ
+ * 360033544231, "Commission Fee = Notional Value × Fee Rate"), paid from the cross wallet, so at
+ * most what it holds (`wallet`) and nothing when it holds nothing. A rebate (a negative rate) is
+ * not capped. Bigint: fills are rare, and the product may pass 2^53.
+ */
+function takerFee(rate: Rational, notional: Rational, wallet: number): number {
+  const due = Number(ceilingDivideBig(rate.numerator * notional.numerator, rate.denominator * notional.denominator));
+  if (due <= 0) return due;
+  const held = wallet > 0 ? wallet : 0;
+  return due < held ? due : held;
+}
+
+/** Charges the venue's taker fee on `position`, just closed by an order at the current price. */
+function chargeOrderFee(state: BookState, account: number, position: number, events: BookEvent[]): void {
+  const rate = state.venueTakerFeeRate[venueOf(state, account)]!;
+  if (rate.numerator === 0n) return;
+  const fee = takerFee(rate, positionNotional(state, position), crossCollateral(state, account));
+  if (fee === 0) return;
+  credit(state, account, -fee);
+  events.push({
+    type: 'fee-charged', tick: state.tick, account, position, instrument: state.position[position * POSITION_STRIDE + FIELD_INSTRUMENT]!,
+    liquidity: 'taker', rate, amount: BigInt(fee),
+  });
+}
+
 function fillOrder(
   state: BookState, account: number, position: number, type: 'stop-loss-filled' | 'take-profit-filled', events: BookEvent[],
 ): void {
@@ -108,6 +138,7 @@ function fillOrder(
   } else if (!hasOpenCross(state, firstPositionOf(state, account), endPositionOf(state, account))) {
     settleClosedScope(state, account, CROSS_SCOPE, crossCollateral(state, account), events);
   }
+  chargeOrderFee(state, account, position, events);
 }
 
 /** The venue's fee on closing `position` at the current price, at most `cap` (what the scope has left). */

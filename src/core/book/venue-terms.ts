@@ -10,7 +10,8 @@
  * A venue with no margin call of its own calls where it liquidates (Rc = Rl).
  *
  * The venue's liquidation fee (Binance: 0.5 % of the closed notional) is charged as the engine
- * charges it (settle-account.ts).
+ * charges it (settle-account.ts), and so is its base-tier taker fee on stop-loss and take-profit
+ * fills (`fees.taker`: Binance 0.05 %, Hyperliquid 0.045 %; MT5 none).
  *
  * What the book leaves out, and so refuses: tiers past the first (the first tier must have no
  * deduction, and the workload keeps notionals inside it), valuation at entry (Bybit isolated),
@@ -47,6 +48,7 @@ export function bookVenue(profile: VenueProfile): BookVenue {
     isolatedMargin: profile.isolatedMargin,
     marginCall: profile.marginCall !== null,
     ...(profile.liquidationFeeRate && profile.liquidationFeeRate.numerator !== 0n ? { liquidationFeeRate: profile.liquidationFeeRate } : {}),
+    ...(profile.fees.taker.numerator !== 0n ? { takerFeeRate: profile.fees.taker } : {}),
   };
 }
 

@@ -3,20 +3,22 @@
  * `Refusal` and caught by the reducer (step.ts), which then returns the state it was given.
  */
 import type { Position } from '../account/position.js';
-import { costBasis, notionalAt } from '../margin/position-measures.js';
+import { costBasis, notionalAt, quantityTimesContract } from '../margin/position-measures.js';
 import type { Instrument } from '../instrument/instrument.js';
-import { add, compare, isNegative, isPositive, min, negate, normalize, sign, subtract, toDecimalString, type Decimal } from '../money/decimal.js';
-import { fromDecimal, multiplyRational, rational, toDecimal, type Rational } from '../money/rational.js';
-import { asAmount, asInstrumentId, asPrice, type Amount, type PositionId, type Rate } from '../money/units.js';
+import { add, compare, dec, isNegative, isPositive, min, negate, normalize, sign, subtract, toDecimalString, type Decimal } from '../money/decimal.js';
+import { divideRational, fromDecimal, multiplyRational, rational, RATIONAL_ZERO, toDecimal, type Rational } from '../money/rational.js';
+import { asAmount, asInstrumentId, asPrice, type Amount, type PositionId, type Price, type Quantity, type Rate } from '../money/units.js';
 import { capMessage } from '../snapshot/parse-positions.js';
 import { applyDebtAction, repay } from './debt.js';
-import type { Command, OpenOrder, RejectionCode } from './engine-types.js';
+import type { Command, Execution, OpenOrder, RejectionCode } from './engine-types.js';
 import { closeAt, exactDecimal, openAt } from './fills.js';
 import { settleClosedScope } from './liquidation.js';
 import type { Transaction } from './transaction.js';
 import { markPriceMap, valuationOf } from './valuation-cache.js';
-import { conversionNeedMessage, conversionPairs, ratesAt, withConversion } from '../instrument/conversion.js';
+import { conversionNeedMessage, conversionPairs, converted, ratesAt, withConversion } from '../instrument/conversion.js';
 import { reached, stopPrice } from './trigger-orders.js';
+import { utcWeekday } from './instant.js';
+import { WEEKDAYS } from '../venue/venue-profile.js';
 
 export class Refusal {
   constructor(readonly code: RejectionCode, readonly message: string) {}
@@ -82,20 +84,64 @@ function requireWholeUnits(tx: Transaction, amount: Rational, what: string): voi
   }
 }
 
-function open(tx: Transaction, order: OpenOrder): void {
+/**
+ * The trading fee on a fill: rate × the filled notional at the fill price, in the account currency
+ * (Binance FAQ 360033544231, "Commission Fee = Notional Value × Fee Rate": 1 BTC of BTCUSDT bought
+ * at 10,104 as a taker at 0.05 % pays 10,104 × 0.0005 = 5.052 USDT; coin-margined, notional =
+ * contracts × contract size / price). The rate is the command's `feeRate`, else the venue's taker
+ * fee, or its maker fee for `"liquidity": "maker"`. Rounded against the account: a charge up, a
+ * maker rebate (a negative rate) down. Paid from the cross wallet; on a close, a charge never takes
+ * more than that wallet holds (what a closed-out account cannot pay is not collected).
+ */
+function chargeTradeFee(tx: Transaction, position: Position, quantity: Quantity, price: Price, execution: Execution, upToBalance: boolean): ChargedFee {
+  const liquidity = execution.liquidity ?? 'taker';
+  const rate = execution.feeRate ? fromDecimal(execution.feeRate) : tx.snapshot.venue.fees[liquidity];
+  const none: ChargedFee = { amount: tx.zero, emit: () => undefined };
+  if (rate.numerator === 0n) return none;
+  const at = fromDecimal(price);
+  const filled: Position = { ...position, quantity };
+  const notional = notionalAt(filled, at, ratesAt(position.instrument, markPriceMap(tx.snapshot), at));
+  const due = toDecimal(multiplyRational(notional, rate), tx.decimals, 'ceiling');
+  // The cross wallet: the balance less what isolated positions hold as their margin.
+  const held = tx.snapshot.positions.reduce<Decimal>((cash, each) => (each.isolatedMargin ? subtract(cash, each.isolatedMargin) : cash), tx.snapshot.balance);
+  const fee = upToBalance && isPositive(due) ? min(due, isPositive(held) ? held : tx.zero) : due;
+  if (sign(fee) === 0) return none;
+  tx.debit(fee);
+  tx.count('fees', fee);
+  return {
+    amount: fee,
+    emit: () => tx.emit('fee-charged', {
+      position: position.id, instrument: position.instrument.symbol, liquidity,
+      rate: toDecimalString(execution.feeRate ?? exactDecimal(rate)), amount: tx.amount(fee),
+    }),
+  };
+}
+
+/** A fee booked, and its event, emitted once the fill's own event is out. */
+interface ChargedFee {
+  readonly amount: Decimal;
+  readonly emit: () => void;
+}
+
+function open(tx: Transaction, order: OpenOrder, execution: Execution): void {
   const position = checkOpen(tx, order);
   const freeBefore = freeCrossMargin(tx);
   if (position.isolatedMargin && compare(position.isolatedMargin, freeBefore) > 0) {
     refuse('risk/insufficient-margin', `isolated margin ${tx.amount(position.isolatedMargin)} is more than the ${tx.amount(freeBefore)} free`);
   }
   openAt(tx, position);
+  const fee = chargeTradeFee(tx, position, position.quantity, position.entryPrice, execution, false);
   const scopeId = scopeIdOf(position);
+  // The fee comes from the cross wallet: it lowers the cross account's equity, not an isolated margin.
+  const afterFee = scopeId === 'cross' && isPositive(fee.amount) ? ` after its ${tx.amount(fee.amount)} fee` : '';
   const { equity, initialMargin } = scopeEquityAndInitial(tx, scopeId);
   if (compare(equity, initialMargin) < 0) {
-    refuse('risk/insufficient-margin', `needs initial margin ${tx.amount(initialMargin)} but the ${scopeId === 'cross' ? 'account' : 'isolated margin'} has equity ${tx.amount(equity)}`);
+    refuse('risk/insufficient-margin', `needs initial margin ${tx.amount(initialMargin)} but the ${scopeId === 'cross' ? 'account' : 'isolated margin'} has equity ${tx.amount(equity)}${afterFee}`);
   }
   if (position.isolatedMargin && isNegative(freeCrossMargin(tx))) {
-    refuse('risk/insufficient-margin', 'moving that margin out would leave the cross account short of its initial margin');
+    refuse('risk/insufficient-margin', isPositive(fee.amount)
+      ? `the cross wallet cannot pay the ${tx.amount(fee.amount)} fee after moving ${tx.amount(position.isolatedMargin)} into the isolated margin`
+      : 'moving that margin out would leave the cross account short of its initial margin');
   }
   tx.emit('position-opened', {
     position: position.id, instrument: position.instrument.symbol, side: position.side,
@@ -103,6 +149,7 @@ function open(tx: Transaction, order: OpenOrder): void {
     margin: scopeId === 'cross' ? 'cross' : 'isolated', initialMargin: tx.amount(initialMargin),
     ...(position.leverage ? { leverage: toDecimalString(position.leverage) } : {}),
   });
+  fee.emit();
 }
 
 function close(tx: Transaction, id: PositionId, quantity: Command & { type: 'close' }): void {
@@ -121,6 +168,7 @@ function close(tx: Transaction, id: PositionId, quantity: Command & { type: 'clo
     price: toDecimalString(mark), quantity: toDecimalString(part.quantity), pnl: tx.amount(part.pnl),
   });
   settleClosedScope(tx, scopeIdOf(position), position.isolatedMargin, [part], tx.zero);
+  chargeTradeFee(tx, position, part.quantity, mark, quantity, true).emit();
 }
 
 function deposit(tx: Transaction, amount: Amount): void {
@@ -187,10 +235,63 @@ function fireOrders(tx: Transaction): void {
       price: toDecimalString(mark), quantity: toDecimalString(part.quantity), pnl: tx.amount(part.pnl),
     });
     settleClosedScope(tx, scopeIdOf(position), position.isolatedMargin, [part], tx.zero);
+    // Stop-loss and take-profit orders trigger market orders: taker fills.
+    chargeTradeFee(tx, position, part.quantity, mark, {}, true).emit();
   }
 }
 
-/** Applies one command to the transaction, or throws a Refusal the reducer turns into `rejected`. */
+/**
+ * Overnight financing, as CFD brokers publish it: notional × yearly rate × nights / days in the
+ * year (Saxo: "CFD Finance = position amount × price × (interest rate + markup) × days / day
+ * convention": 1 500 × 18.44 = 27 660 EUR at 3.5 % for one night over 360 days = 2.69 EUR), the
+ * long or the short rate by the position's side, positive credited and negative charged (MT5's
+ * sign for swaps). Or MT5 swap points (SYMBOL_SWAP_MODE_POINTS): points × the point (the tick) ×
+ * units a night, in the profit currency, converted as P&L is (conversion.ts). Charged rounded up,
+ * credited rounded down. An isolated position pays at most its margin, as with funding.
+ * Without `days`, one night, or three when the command's time falls on the venue's triple day
+ * (MT5 SYMBOL_SWAP_ROLLOVER3DAYS; Wednesday's rollover carries the weekend).
+ */
+function chargeFinancing(tx: Transaction, command: Extract<Command, { type: 'financing' }>): void {
+  const { instrument } = command;
+  const mark = tx.snapshot.marks.get(instrument.symbol) ?? refuse('risk/no-mark', `no price for ${instrument.symbol} yet: send a mark first`);
+  const prices = markPriceMap(tx.snapshot);
+  const price = fromDecimal(mark);
+  const terms = tx.snapshot.venue.financing;
+  const tripled = command.time !== undefined && terms !== undefined && utcWeekday(command.time) === WEEKDAYS.indexOf(terms.tripleDay);
+  const days = command.days ?? dec(tripled ? '3' : '1');
+  const nights = fromDecimal(days);
+  const dayCount = command.dayCount ?? dec(String(terms?.dayCount ?? 365));
+  const point = instrument.tickSize ? fromDecimal(instrument.tickSize) : RATIONAL_ZERO;
+  for (const position of tx.snapshot.positions.filter((each) => each.instrument.symbol === instrument.symbol)) {
+    const rates = ratesAt(position.instrument, prices, price);
+    const given = fromDecimal(position.side === 'long' ? command.long : command.short);
+    const exact = command.unit === 'rate'
+      ? multiplyRational(multiplyRational(notionalAt(position, price, rates), given), divideRational(nights, fromDecimal(dayCount)))
+      : multiplyRational(multiplyRational(converted(multiplyRational(quantityTimesContract(position), point), rates.profit), given), nights);
+    bookOnPosition(tx, position, toDecimal(exact, tx.decimals, 'floor'), 'financing', (amount) => tx.emit('financing-charged', {
+      position: position.id, instrument: instrument.symbol, nights: toDecimalString(days),
+      amount: tx.amount(negate(amount)),
+    }));
+  }
+}
+
+/**
+ * Books a periodic payment on one position: the wallet moves, and an isolated position's margin
+ * with it, never below zero (an isolated position cannot reach into the wallet: what it cannot pay
+ * is not collected, and the review that follows liquidates it).
+ */
+function bookOnPosition(tx: Transaction, position: Position, due: Decimal, total: 'funding' | 'financing', emit: (amount: Decimal) => void): void {
+  const amount = position.isolatedMargin && compare(negate(due), position.isolatedMargin) > 0 ? negate(position.isolatedMargin) : due;
+  if (sign(amount) === 0) return;
+  tx.credit(amount);
+  tx.count(total, amount);
+  if (position.isolatedMargin) {
+    const kept: Position = { ...position, isolatedMargin: asAmount(add(position.isolatedMargin, amount)) };
+    tx.replacePositions(tx.snapshot.positions.map((each) => (each.id === position.id ? kept : each)));
+  }
+  emit(amount);
+}
+
 /**
  * Perpetual funding: each position on the instrument pays or receives rate × notional at the mark,
  * longs paying a positive rate and shorts receiving it (Binance "Introduction to Binance Futures
@@ -208,21 +309,13 @@ function payFunding(tx: Transaction, instrument: Instrument, rate: Rate): void {
   for (const position of tx.snapshot.positions.filter((each) => each.instrument.symbol === instrument.symbol)) {
     const notional = notionalAt(position, price, ratesAt(position.instrument, prices, price));
     const received = multiplyRational(notional, multiplyRational(fromDecimal(rate), rational(position.side === 'long' ? -1n : 1n)));
-    const due = toDecimal(received, tx.decimals, 'floor');
-    const amount = position.isolatedMargin && compare(negate(due), position.isolatedMargin) > 0 ? negate(position.isolatedMargin) : due;
-    if (sign(amount) === 0) continue;
-    tx.credit(amount);
-    tx.count('funding', amount);
-    if (position.isolatedMargin) {
-      const kept: Position = { ...position, isolatedMargin: asAmount(add(position.isolatedMargin, amount)) };
-      tx.replacePositions(tx.snapshot.positions.map((each) => (each.id === position.id ? kept : each)));
-    }
-    tx.emit(isNegative(amount) ? 'funding-paid' : 'funding-received', {
+    bookOnPosition(tx, position, toDecimal(received, tx.decimals, 'floor'), 'funding', (amount) => tx.emit(isNegative(amount) ? 'funding-paid' : 'funding-received', {
       position: position.id, instrument: instrument.symbol, rate: toDecimalString(rate), amount: tx.amount(isNegative(amount) ? negate(amount) : amount),
-    });
+    }));
   }
 }
 
+/** Applies one command to the transaction, or throws a Refusal the reducer turns into `rejected`. */
 export function applyCommand(tx: Transaction, command: Command): void {
   switch (command.type) {
     case 'mark':
@@ -231,12 +324,13 @@ export function applyCommand(tx: Transaction, command: Command): void {
       return;
     case 'deposit': return deposit(tx, command.amount);
     case 'withdraw': return withdraw(tx, command.amount);
-    case 'open': return open(tx, command.position);
+    case 'open': return open(tx, command.position, command);
     case 'close': return close(tx, command.position, command);
     case 'stop-loss':
     case 'take-profit': return setOrder(tx, command);
     case 'add-margin': return addMargin(tx, command.position, command.amount);
     case 'funding': return payFunding(tx, command.instrument, command.rate);
+    case 'financing': return chargeFinancing(tx, command);
     case 'debt': {
       const refusal = applyDebtAction(tx, command.action, command.action === 'repay' ? command.amount : undefined);
       if (refusal) refuse(refusal.code, refusal.message);

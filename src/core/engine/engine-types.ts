@@ -20,6 +20,17 @@ export interface OpenOrder {
   readonly isolatedMargin?: Amount;
 }
 
+/**
+ * How an open or a close trades: as a taker unless it says it rested on the book (a maker), at the
+ * venue's fee for that side unless it names its own rate.
+ */
+export interface Execution {
+  readonly liquidity?: Liquidity;
+  readonly feeRate?: Rate;
+}
+export const LIQUIDITY = ['maker', 'taker'] as const;
+export type Liquidity = (typeof LIQUIDITY)[number];
+
 /** A stop-loss trigger: a price, a loss in money, or a loss as a fraction of the balance when placed. */
 export type StopTrigger =
   | { readonly kind: 'price'; readonly price: Price }
@@ -35,13 +46,21 @@ export type Command = Timed & (
   | { readonly type: 'mark'; readonly prices: ReadonlyMap<InstrumentId, Price> }
   | { readonly type: 'deposit'; readonly amount: Amount }
   | { readonly type: 'withdraw'; readonly amount: Amount }
-  | { readonly type: 'open'; readonly position: OpenOrder }
-  | { readonly type: 'close'; readonly position: PositionId; readonly quantity?: Quantity }
+  | ({ readonly type: 'open'; readonly position: OpenOrder } & Execution)
+  | ({ readonly type: 'close'; readonly position: PositionId; readonly quantity?: Quantity } & Execution)
   | { readonly type: 'stop-loss'; readonly position: PositionId; readonly trigger: StopTrigger }
   | { readonly type: 'take-profit'; readonly position: PositionId; readonly price: Price }
   | { readonly type: 'add-margin'; readonly position: PositionId; readonly amount: Amount }
   /** Perpetual funding: each position on the instrument pays (long, positive rate) or receives rate × notional at the mark. */
   | { readonly type: 'funding'; readonly instrument: Instrument; readonly rate: Rate }
+  /**
+   * Overnight financing (CFD and forex "swap"): yearly rates on notional for `days` nights over a
+   * `dayCount`-day year, or MT5 swap points per unit per night; positive credits the holder.
+   * Without `days`: one night, or three at a rollover on the venue's triple day (by the command's
+   * time); without `dayCount`: the venue's (365 where it sets none).
+   */
+  | { readonly type: 'financing'; readonly instrument: Instrument; readonly days?: Decimal; readonly dayCount?: Decimal;
+      readonly long: Decimal; readonly short: Decimal; readonly unit: 'rate' | 'points' }
   | { readonly type: 'debt'; readonly action: Exclude<DebtAction, 'repay'> }
   | { readonly type: 'debt'; readonly action: 'repay'; readonly amount: Amount }
 );
@@ -52,7 +71,7 @@ export const EVENT_TYPES = [
   'deposited', 'withdrawn', 'position-opened', 'position-closed', 'stop-loss-set', 'take-profit-set', 'margin-added',
   'margin-call-issued', 'margin-call-cleared', 'stop-loss-filled', 'take-profit-filled', 'position-liquidated',
   'deficit-absorbed', 'adl-executed', 'debt-recorded', 'debt-status-changed', 'debt-repaid',
-  'debt-written-off', 'funding-paid', 'funding-received', 'rejected',
+  'debt-written-off', 'funding-paid', 'funding-received', 'financing-charged', 'fee-charged', 'rejected',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -111,7 +130,7 @@ export interface Market {
 /**
  * Money in and out, to the last unit. Conservation (spec/engine.md), checked after every step:
  *   balance + Σ cost basis of open stock positions
- *     = deposits - withdrawals + realizedPnl - fees + funding + venueLoss
+ *     = deposits - withdrawals + realizedPnl - fees + funding + financing + venueLoss
  * where funding is what perpetual funding paid in (negative: paid out), the starting balance (with the cost of stocks held) and every debt repayment count as
  * deposits, and venueLoss is what the venue, its insurance fund or auto-deleveraged traders absorbed.
  */
@@ -122,6 +141,8 @@ export interface Totals {
   readonly fees: Decimal;
   /** Funding received less funding paid (negative when the account paid more than it received). */
   readonly funding: Decimal;
+  /** Overnight financing credited less charged (negative when the account was charged more). */
+  readonly financing: Decimal;
   readonly venueLoss: Decimal;
   readonly absorbedByVenue: Decimal;
   readonly absorbedByInsuranceFund: Decimal;

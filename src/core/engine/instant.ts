@@ -103,3 +103,8 @@ export function addBusinessDays(ms: number, count: number): number {
   }
   return days * MS_PER_DAY + within;
 }
+
+/** The day of the week in UTC, 0 = Sunday (1970-01-01 was a Thursday). */
+export function utcWeekday(instant: Instant): number {
+  return (((Math.floor(instant.ms / MS_PER_DAY) + 4) % 7) + 7) % 7;
+}

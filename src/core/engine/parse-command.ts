@@ -10,22 +10,23 @@ import { asAmount, asInstrumentId, asLeverage, asPositionId, asPrice, asQuantity
 import {
   childPath, describe, readChoice, readDecimal, readObject, readString, rejectUnknownKeys, type JsonObject, type ProblemList,
 } from '../snapshot/input-reader.js';
-import { DEBT_ACTIONS, type Command, type OpenOrder, type StopTrigger } from './engine-types.js';
+import { DEBT_ACTIONS, LIQUIDITY, type Command, type Execution, type OpenOrder, type StopTrigger } from './engine-types.js';
 import { parseInstant, type Instant } from './instant.js';
 
-export const COMMAND_TYPES = ['mark', 'deposit', 'withdraw', 'open', 'close', 'stop-loss', 'take-profit', 'add-margin', 'debt', 'funding'] as const;
+export const COMMAND_TYPES = ['mark', 'deposit', 'withdraw', 'open', 'close', 'stop-loss', 'take-profit', 'add-margin', 'debt', 'funding', 'financing'] as const;
 
 const FIELDS: Readonly<Record<(typeof COMMAND_TYPES)[number], readonly string[]>> = {
   mark: ['prices'],
   deposit: ['amount'],
   withdraw: ['amount'],
-  open: ['position'],
-  close: ['position', 'quantity'],
+  open: ['position', 'liquidity', 'feeRate'],
+  close: ['position', 'quantity', 'liquidity', 'feeRate'],
   'stop-loss': ['position', 'price', 'loss', 'lossPercent'],
   'take-profit': ['position', 'price'],
   'add-margin': ['position', 'amount'],
   debt: ['action', 'amount'],
   funding: ['instrument', 'rate'],
+  financing: ['instrument', 'longRate', 'shortRate', 'longPoints', 'shortPoints', 'days', 'dayCount'],
 };
 
 const OPEN_FIELDS = ['id', 'instrument', 'side', 'quantity', 'leverage', 'isolatedMargin'] as const;
@@ -114,6 +115,17 @@ function readStop(object: JsonObject, path: string, context: CommandContext, pro
   return fraction && { kind: 'lossPercent', fraction: asRate(fraction) };
 }
 
+/** "liquidity" (maker | taker) and "feeRate" (a fraction of the notional, between -1 and 1) on an open or a close. */
+function readExecution(object: JsonObject, path: string, problems: ProblemList): Execution | undefined {
+  const liquidity = object.liquidity === undefined ? undefined : readChoice(object.liquidity, LIQUIDITY, childPath(path, 'liquidity'), problems);
+  const feeRate = object.feeRate === undefined ? undefined : readDecimal(object.feeRate, childPath(path, 'feeRate'), problems, 'any');
+  if (feeRate && compare(abs(feeRate), ONE) >= 0) {
+    return problems.add(childPath(path, 'feeRate'), 'input/out-of-range', `a fraction of the notional between -1 and 1 ("0.0005" = 0.05 %), got ${describe(object.feeRate)}`);
+  }
+  if ((object.liquidity !== undefined && !liquidity) || (object.feeRate !== undefined && !feeRate)) return undefined;
+  return { ...(liquidity ? { liquidity } : {}), ...(feeRate ? { feeRate: asRate(feeRate) } : {}) };
+}
+
 function readBody(type: (typeof COMMAND_TYPES)[number], object: JsonObject, path: string, context: CommandContext, problems: ProblemList): Command | undefined {
   const field = (key: string): string => childPath(path, key);
   const positionId = (): string | undefined => readString(object.position, field('position'), problems);
@@ -129,13 +141,15 @@ function readBody(type: (typeof COMMAND_TYPES)[number], object: JsonObject, path
     }
     case 'open': {
       const position = readOpen(object.position, field('position'), context, problems);
-      return position && { type, position };
+      const execution = readExecution(object, path, problems);
+      return position && execution && { type, position, ...execution };
     }
     case 'close': {
       const id = positionId();
       const quantity = object.quantity === undefined ? undefined : readDecimal(object.quantity, field('quantity'), problems, 'positive');
-      if (!id || (object.quantity !== undefined && !quantity)) return undefined;
-      return { type, position: asPositionId(id), ...(quantity ? { quantity: asQuantity(quantity) } : {}) };
+      const execution = readExecution(object, path, problems);
+      if (!id || !execution || (object.quantity !== undefined && !quantity)) return undefined;
+      return { type, position: asPositionId(id), ...(quantity ? { quantity: asQuantity(quantity) } : {}), ...execution };
     }
     case 'stop-loss': {
       const id = positionId();
@@ -159,6 +173,25 @@ function readBody(type: (typeof COMMAND_TYPES)[number], object: JsonObject, path
         return problems.add(field('rate'), 'input/out-of-range', `a funding rate is a fraction of notional below 1 ("0.0001" = 0.01 %), got ${describe(object.rate)}`);
       }
       return instrument && rate ? { type, instrument, rate: asRate(rate) } : undefined;
+    }
+    case 'financing': {
+      const instrument = readInstrument(object.instrument, field('instrument'), context, problems);
+      const byRate = object.longRate !== undefined || object.shortRate !== undefined;
+      const byPoints = object.longPoints !== undefined || object.shortPoints !== undefined;
+      if (byRate === byPoints) {
+        return problems.add(path, byRate ? 'input/conflict' : 'input/required',
+          'give "longRate" and "shortRate" (yearly, on notional) or "longPoints" and "shortPoints" (MT5 swap points a night), not both');
+      }
+      const [longKey, shortKey] = byRate ? ['longRate', 'shortRate'] : ['longPoints', 'shortPoints'];
+      const long = readDecimal(object[longKey], field(longKey), problems, 'any');
+      const short = readDecimal(object[shortKey], field(shortKey), problems, 'any');
+      const days = object.days === undefined ? undefined : readDecimal(object.days, field('days'), problems, 'positive');
+      const dayCount = object.dayCount === undefined ? undefined : readDecimal(object.dayCount, field('dayCount'), problems, 'positive');
+      if (instrument && byPoints && !instrument.tickSize) {
+        return problems.add(field('instrument'), 'input/not-supported', `${instrument.symbol} has no tick size: swap points are counted in it`);
+      }
+      if (!instrument || !long || !short || (object.days !== undefined && !days) || (object.dayCount !== undefined && !dayCount)) return undefined;
+      return { type, instrument, long, short, ...(days ? { days } : {}), ...(dayCount ? { dayCount } : {}), unit: byRate ? 'rate' : 'points' };
     }
     case 'debt': {
       const action = readChoice(object.action, DEBT_ACTIONS, field('action'), problems);

@@ -2,7 +2,9 @@
  * A scenario (spec/engine.md): a starting account (the report.md snapshot), commands, and
  * optionally a price file to replay after them. Extensions:
  * - "market": the insurance fund's balance and the opposite positions auto-deleveraging may close;
- * - "engine": a saved engine state (state-json.ts), to go on from where a replay stopped.
+ * - "engine": a saved engine state (state-json.ts), to go on from where a replay stopped;
+ * - "funding": a funding-rate history file (replay/funding-file.ts) whose payments replay applies
+ *   in time order with the price file's bars.
  * Every problem names its field; nothing runs from a scenario with one.
  */
 import { asAmount, asInstrumentId, asLeverage, asPrice, asQuantity, type InstrumentId } from '../money/units.js';
@@ -24,15 +26,23 @@ export interface PriceFeed {
   readonly to?: Instant;
 }
 
+/** A funding-rate history file, relative to the scenario as prices.file is; `instrument` picks one symbol of a file holding several. */
+export interface FundingFeed {
+  readonly file: string;
+  readonly instrument?: InstrumentId;
+}
+
 export interface Scenario {
   readonly start: EngineState;
   readonly source: AccountSource;
   readonly commands: readonly Command[];
   readonly prices?: PriceFeed;
+  readonly funding?: FundingFeed;
 }
 
-const SCENARIO_FIELDS = ['account', 'commands', 'prices', 'market', 'engine'] as const;
+const SCENARIO_FIELDS = ['account', 'commands', 'prices', 'funding', 'market', 'engine'] as const;
 const PRICES_FIELDS = ['file', 'instrument', 'from', 'to'] as const;
+const FUNDING_FIELDS = ['file', 'instrument'] as const;
 const COUNTERPARTY_FIELDS = ['id', 'instrument', 'side', 'quantity', 'entryPrice', 'leverage'] as const;
 
 function readMarket(value: unknown, context: CommandContext, problems: ProblemList): Market {
@@ -88,6 +98,20 @@ function readPrices(value: unknown, context: CommandContext, problems: ProblemLi
   return { file, instrument: asInstrumentId(symbol), ...(from ? { from } : {}), ...(to ? { to } : {}) };
 }
 
+function readFunding(value: unknown, context: CommandContext, problems: ProblemList): FundingFeed | undefined {
+  if (value === undefined) return undefined;
+  const object = readObject(value, 'funding', problems);
+  if (!object) return undefined;
+  rejectUnknownKeys(object, FUNDING_FIELDS, 'funding', problems);
+  const file = readString(object.file, 'funding.file', problems);
+  const symbol = object.instrument === undefined ? undefined : readString(object.instrument, 'funding.instrument', problems);
+  if (symbol !== undefined && !context.instruments.has(symbol)) {
+    problems.add('funding.instrument', 'input/unknown-instrument', `unknown instrument ${describe(symbol)}; known: ${[...context.instruments.keys()].join(', ')}`);
+  }
+  if (!file || (object.instrument !== undefined && (!symbol || !context.instruments.has(symbol)))) return undefined;
+  return { file, ...(symbol ? { instrument: asInstrumentId(symbol) } : {}) };
+}
+
 /** Commands must not go back in time. */
 function checkTimes(commands: readonly (Command | undefined)[], problems: ProblemList): void {
   let last: { time: Instant; index: number } | undefined;
@@ -123,6 +147,7 @@ export function parseScenario(value: unknown): Result<Scenario, readonly Problem
   const commands = list.map((entry, index) => parseCommand(entry, childPath('commands', index), context, problems));
   checkTimes(commands, problems);
   const prices = readPrices(object.prices, context, problems);
+  const funding = readFunding(object.funding, context, problems);
   const fresh: EngineState = { ...start, market };
   const resumed = object.engine === undefined ? fresh : restoreEngine(object.engine, 'engine', fresh, problems);
   if (!problems.empty) return err(problems.items);
@@ -132,5 +157,6 @@ export function parseScenario(value: unknown): Result<Scenario, readonly Problem
     source: { venue: account.venue, instruments: account.instruments },
     commands: commands.filter((command): command is Command => command !== undefined),
     ...(prices ? { prices } : {}),
+    ...(funding ? { funding } : {}),
   });
 }

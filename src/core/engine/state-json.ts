@@ -23,7 +23,7 @@ export interface AccountSource {
 }
 
 const TOTALS_KEYS: readonly (keyof Totals)[] = [
-  'deposits', 'withdrawals', 'realizedPnl', 'fees', 'funding', 'venueLoss', 'absorbedByVenue', 'absorbedByInsuranceFund',
+  'deposits', 'withdrawals', 'realizedPnl', 'fees', 'funding', 'financing', 'venueLoss', 'absorbedByVenue', 'absorbedByInsuranceFund',
   'absorbedByDeleveraging', 'debtRecorded', 'debtRepaid', 'debtWrittenOff',
 ];
 
@@ -135,8 +135,8 @@ export function restoreEngine(value: unknown, path: string, start: EngineState, 
   rejectUnknownKeys(totalsObject, TOTALS_KEYS, field('totals'), problems);
   const totals = { ...start.totals };
   for (const key of TOTALS_KEYS) {
-    // Saved before funding was modelled: none was paid.
-    if (key === 'funding' && totalsObject[key] === undefined) continue;
+    // Saved before funding and financing were modelled: none was paid.
+    if ((key === 'funding' || key === 'financing') && totalsObject[key] === undefined) continue;
     const amount = readDecimal(totalsObject[key], childPath(field('totals'), key), problems, 'any');
     if (amount) totals[key] = amount;
   }

@@ -29,7 +29,7 @@ export function initialState(snapshot: AccountSnapshot, market: Market = { insur
   const zero = decimal(0n, snapshot.currencyDecimals);
   const totals: Totals = {
     deposits: add(add(zero, snapshot.balance), exactDecimal(sumRational(snapshot.positions.map(costBasis)))),
-    withdrawals: zero, realizedPnl: zero, fees: zero, funding: zero, venueLoss: zero,
+    withdrawals: zero, realizedPnl: zero, fees: zero, funding: zero, financing: zero, venueLoss: zero,
     absorbedByVenue: zero, absorbedByInsuranceFund: zero, absorbedByDeleveraging: zero,
     debtRecorded: zero, debtRepaid: zero, debtWrittenOff: zero,
   };
@@ -75,12 +75,12 @@ function rejected(state: EngineState, command: Command, refusal: Refusal): StepR
   return { state, events: [event] };
 }
 
-/** balance + cost of stocks held - (deposits - withdrawals + realizedPnl - fees + funding + venueLoss): zero, always. */
+/** balance + cost of stocks held - (deposits - withdrawals + realizedPnl - fees + funding + financing + venueLoss): zero, always. */
 export function conservationGap(state: EngineState): Decimal {
   const { totals, snapshot } = state;
   const ledger = add(snapshot.balance, exactDecimal(sumRational(snapshot.positions.map(costBasis))));
   const expected = sum([
-    totals.deposits, subtract(decimal(0n), totals.withdrawals), totals.realizedPnl, subtract(decimal(0n), totals.fees), totals.funding, totals.venueLoss,
+    totals.deposits, subtract(decimal(0n), totals.withdrawals), totals.realizedPnl, subtract(decimal(0n), totals.fees), totals.funding, totals.financing, totals.venueLoss,
   ]);
   return subtract(ledger, expected);
 }

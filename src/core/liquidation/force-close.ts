@@ -11,11 +11,11 @@
  */
 import type { PriceMap } from '../account/account-snapshot.js';
 import type { Position } from '../account/position.js';
-import { compare, greaterThan, isPositive, subtract, sum, type Decimal } from '../money/decimal.js';
-import { addRational, divideRational, fromDecimal, signRational, subtractRational, toDecimal, type Rational } from '../money/rational.js';
+import { compare, decimal, greaterThan, isPositive, subtract, sum, type Decimal } from '../money/decimal.js';
+import { addRational, divideRational, fromDecimal, multiplyRational, rational, signRational, subtractRational, toDecimal, type Rational } from '../money/rational.js';
 import { asQuantity, type Quantity } from '../money/units.js';
 import type { MarginScope } from '../margin/margin-scope.js';
-import { partOfPosition, unrealizedPnlAt } from '../margin/position-measures.js';
+import { costBasis, partOfPosition, unrealizedPnlAt } from '../margin/position-measures.js';
 import { breachesLiquidation, valueScope, type PositionValuation, type ScopeValuation } from '../margin/scope-valuation.js';
 import type { VenueProfile } from '../venue/venue-profile.js';
 
@@ -80,6 +80,26 @@ function quantityToMeet(valuation: ScopeValuation, target: PositionValuation): D
   return partOfPosition(target.position, exact);
 }
 
+/**
+ * A stock sold in part moves its cost out of the position, and cash moves in whole units of the
+ * currency: the smallest quantity from `part` up, on the same grid, whose cost is a whole number of
+ * units (854.5 shares at 339.68 need 131.4 sold: 131.4 × 339.68 = 44 633.952, so 131.5 is sold,
+ * 44 667.92). Other instruments move no cost and sell `part` as it is.
+ */
+function wholeCostPart(position: Position, part: Decimal, decimals: number): Decimal {
+  const perStep = costBasis({ ...position, quantity: asQuantity(decimal(1n, part.scale)) });
+  if (perStep.numerator === 0n) return part;
+  const inUnits = multiplyRational(perStep, rational(10n ** BigInt(decimals)));
+  const numerator = inUnits.numerator < 0n ? -inUnits.numerator : inUnits.numerator;
+  const every = inUnits.denominator / gcd(numerator, inUnits.denominator);
+  const steps = ((part.units + every - 1n) / every) * every;
+  return decimal(steps, part.scale);
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  return b === 0n ? a : gcd(b, a % b);
+}
+
 export function forceClose(venue: VenueProfile, scope: MarginScope, prices: PriceMap, decimals: number): ForceCloseResult {
   const fills: Fill[] = [];
   let current = scope;
@@ -101,7 +121,7 @@ export function forceClose(venue: VenueProfile, scope: MarginScope, prices: Pric
       continue;
     }
     const target = byLargestRequirement(valuation);
-    const needed = isPositive(target.maintenanceMargin) ? quantityToMeet(valuation, target) : target.position.quantity;
+    const needed = isPositive(target.maintenanceMargin) ? wholeCostPart(target.position, quantityToMeet(valuation, target), decimals) : target.position.quantity;
     const [next, fill] = compare(needed, target.position.quantity) >= 0
       ? closeWhole(current, target)
       : closePart(current, target, needed, decimals);

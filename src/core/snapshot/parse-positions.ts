@@ -64,7 +64,7 @@ function readPositionFields(object: JsonObject, positionPath: string, problems: 
   const entryPrice = readDecimal(object.entryPrice, field('entryPrice'), problems, 'positive');
   const leverage = object.leverage === undefined ? undefined : readDecimal(object.leverage, field('leverage'), problems, 'positive');
   const isolatedMargin = object.isolatedMargin === undefined
-    ? undefined : readDecimal(object.isolatedMargin, field('isolatedMargin'), problems, 'positive');
+    ? undefined : readDecimal(object.isolatedMargin, field('isolatedMargin'), problems, 'non-negative');
   return {
     ...(id !== undefined ? { id } : {}), ...(symbol !== undefined ? { symbol } : {}), ...(side ? { side } : {}),
     ...(quantity ? { quantity } : {}), ...(entryPrice ? { entryPrice } : {}), ...(leverage ? { leverage } : {}),

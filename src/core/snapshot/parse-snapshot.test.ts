@@ -260,13 +260,16 @@ describe('parseSnapshot: bad input', () => {
       ['mark "-1"', (s) => { s.marks = { BTCUSDT: '-1' }; }, 'marks.BTCUSDT', '-1'],
       ['leverage "0"', (_, p) => { p.leverage = '0'; }, 'positions[0].leverage', '0'],
       ['leverage "-10"', (_, p) => { p.leverage = '-10'; }, 'positions[0].leverage', '-10'],
-      ['isolatedMargin "0"', (_, p) => { p.isolatedMargin = '0'; }, 'positions[0].isolatedMargin', '0'],
     ];
     for (const [name, mutate, path, value] of cases) {
       test(name, () => {
         expectProblem(snapshot(mutate), path, 'input/out-of-range', 'must be a positive decimal', `got "${value}"`);
       });
     }
+    test('an isolated margin of zero is allowed (funding or financing can drain it; the position lives on its profit), a negative one is not', () => {
+      expectAccepted(snapshot((_, p) => { p.isolatedMargin = '0'; }));
+      expectProblem(snapshot((_, p) => { p.isolatedMargin = '-1'; }), 'positions[0].isolatedMargin', 'input/out-of-range', 'must be a decimal of zero or more', 'got "-1"');
+    });
     test('a negative balance is allowed (a loan or a debt)', () => {
       expectAccepted(snapshot((_, __, a) => { a.balance = '-100'; }));
     });
@@ -316,7 +319,7 @@ describe('parseSnapshot: bad input', () => {
       ['quantity 3', (_, p) => { p.quantity = 3; }, 'positions[0].quantity', 'a positive decimal', '3'],
       ['entryPrice 30000.5', (_, p) => { p.entryPrice = 30000.5; }, 'positions[0].entryPrice', 'a positive decimal', '30000.5'],
       ['leverage 10', (_, p) => { p.leverage = 10; }, 'positions[0].leverage', 'a positive decimal', '10'],
-      ['isolatedMargin 100', (_, p) => { p.isolatedMargin = 100; }, 'positions[0].isolatedMargin', 'a positive decimal', '100'],
+      ['isolatedMargin 100', (_, p) => { p.isolatedMargin = 100; }, 'positions[0].isolatedMargin', 'a decimal of zero or more', '100'],
       ['balance 10000', (_, __, a) => { a.balance = 10000; }, 'account.balance', 'a decimal', '10000'],
       ['mark 29000', (s) => { s.marks = { BTCUSDT: 29000 }; }, 'marks.BTCUSDT', 'a positive decimal', '29000'],
       ['shock -0.1', (s) => { s.shocks = [-0.1]; }, 'shocks[0]', 'a decimal', '-0.1'],
@@ -340,7 +343,7 @@ describe('parseSnapshot: bad input', () => {
   describe('unknown keys at every level', () => {
     test('top level', () => {
       expectProblem(snapshot((s) => { s.venues = 'binance-usdm'; }), 'venues', 'input/unknown-field',
-        'unknown field; expected one of: venue, account, instruments, positions, marks, shocks');
+        'unknown field; expected one of: venue, account, instruments, positions, marks, shocks, funding, financing');
     });
     test('account', () => {
       expectProblem(snapshot((_, __, a) => { a.equity = '10000'; }), 'account.equity', 'input/unknown-field',

@@ -7,19 +7,24 @@
  * - marginCallLevel / stopOutLevel: margin level (equity / used margin) as a fraction, "1.00" = 100 %;
  * - maintenanceLong / maintenanceShort: securities venues, fraction of market value;
  * - cureDays: securities venues, days a call may stay unmet before the broker sells;
- * - liquidationFeeRate: the fee on a forced close as a fraction of the closed notional ("0" = none).
+ * - liquidationFeeRate: the fee on a forced close as a fraction of the closed notional ("0" = none);
+ * - fees: {"maker", "taker"}: trading fees on opens and closes, fractions of the filled notional
+ *   (your tier's, in place of the base tier's; a negative maker fee is a rebate);
+ * - fundingIntervalHours: hours between perpetual funding payments (a symbol on a 4-hour schedule);
+ * - financing: {"dayCount", "tripleDay"}: the days a yearly financing rate is counted over (360 or
+ *   365) and the weekday whose rollover is charged three nights.
  */
-import { compare, ONE } from '../money/decimal.js';
-import { compareRational, fromDecimal } from '../money/rational.js';
+import { abs, compare, ONE } from '../money/decimal.js';
+import { compareRational, fromDecimal, type Rational } from '../money/rational.js';
 import { BUILT_IN_VENUES, builtInVenue } from '../venue/built-in-venues.js';
-import type { Threshold, VenueProfile } from '../venue/venue-profile.js';
+import { WEEKDAYS, type Threshold, type VenueProfile } from '../venue/venue-profile.js';
 import {
-  childPath, describe, isObject, readBoolean, readDecimal, readString, rejectUnknownKeys, type JsonObject, type ProblemList,
+  childPath, describe, isObject, readBoolean, readChoice, readDecimal, readObject, readString, rejectUnknownKeys, type JsonObject, type ProblemList,
 } from './input-reader.js';
 
 const OVERRIDES = [
   'extends', 'id', 'name', 'negativeBalanceProtection', 'marginCallLevel', 'stopOutLevel',
-  'maintenanceLong', 'maintenanceShort', 'cureDays', 'liquidationFeeRate',
+  'maintenanceLong', 'maintenanceShort', 'cureDays', 'liquidationFeeRate', 'fees', 'fundingIntervalHours', 'financing',
 ] as const;
 
 function builtIn(id: string, path: string, problems: ProblemList): VenueProfile | undefined {
@@ -82,6 +87,54 @@ function withSecuritiesTerms(venue: VenueProfile, object: JsonObject, path: stri
   return days === undefined ? result : { ...result, cureDays: days };
 }
 
+/** A fee rate: a fraction of the notional strictly between -1 and 1. */
+function readFeeRate(value: unknown, path: string, problems: ProblemList) {
+  const rate = readDecimal(value, path, problems, 'any');
+  if (rate && compare(abs(rate), ONE) >= 0) {
+    return problems.add(path, 'input/out-of-range', `a fraction of the notional between -1 and 1 ("0.0005" = 0.05 %), got ${describe(value)}`);
+  }
+  return rate;
+}
+
+/** A whole number from `low` to `high`, given as a number or a string of digits. */
+function readWhole(value: unknown, path: string, low: number, high: number, problems: ProblemList): number | undefined {
+  const number = typeof value === 'string' && /^\d{1,4}$/.test(value) ? Number(value) : value;
+  if (typeof number === 'number' && Number.isInteger(number) && number >= low && number <= high) return number;
+  return problems.add(path, 'input/out-of-range', `must be a whole number from ${low} to ${high}, got ${describe(value)}`);
+}
+
+/** fees, fundingIntervalHours and financing: what holding and trading cost at this venue. */
+function withCosts(venue: VenueProfile, object: JsonObject, path: string, problems: ProblemList): VenueProfile {
+  let result = venue;
+  if (object.fees !== undefined) {
+    const fees = readObject(object.fees, childPath(path, 'fees'), problems);
+    if (fees) {
+      rejectUnknownKeys(fees, ['maker', 'taker'], childPath(path, 'fees'), problems);
+      const rate = (key: 'maker' | 'taker'): Rational => {
+        const given = fees[key] === undefined ? undefined : readFeeRate(fees[key], childPath(childPath(path, 'fees'), key), problems);
+        return given ? fromDecimal(given) : result.fees[key];
+      };
+      result = { ...result, fees: { maker: rate('maker'), taker: rate('taker') } };
+    }
+  }
+  if (object.fundingIntervalHours !== undefined) {
+    const hours = readWhole(object.fundingIntervalHours, childPath(path, 'fundingIntervalHours'), 1, 24, problems);
+    if (hours !== undefined) result = { ...result, fundingIntervalHours: hours };
+  }
+  if (object.financing !== undefined) {
+    const terms = readObject(object.financing, childPath(path, 'financing'), problems);
+    if (terms) {
+      rejectUnknownKeys(terms, ['dayCount', 'tripleDay'], childPath(path, 'financing'), problems);
+      const dayCount = terms.dayCount === undefined ? result.financing?.dayCount ?? 365
+        : readWhole(terms.dayCount, childPath(childPath(path, 'financing'), 'dayCount'), 360, 366, problems);
+      const tripleDay = terms.tripleDay === undefined ? result.financing?.tripleDay ?? 'wednesday'
+        : readChoice(terms.tripleDay, WEEKDAYS, childPath(childPath(path, 'financing'), 'tripleDay'), problems);
+      if (dayCount !== undefined && tripleDay) result = { ...result, financing: { dayCount, tripleDay } };
+    }
+  }
+  return result;
+}
+
 export function parseVenue(value: unknown, path: string, problems: ProblemList): VenueProfile | undefined {
   if (typeof value === 'string') return builtIn(value, path, problems);
   if (value === undefined) return problems.add(path, 'input/required', 'required: a built-in venue id or {"extends": id, ...}');
@@ -110,5 +163,5 @@ export function parseVenue(value: unknown, path: string, problems: ProblemList):
       problems.add(childPath(path, 'liquidationFeeRate'), 'input/out-of-range', `must be a fraction below 1, got ${describe(value.liquidationFeeRate)}`);
     } else if (rate) venue = { ...venue, liquidationFeeRate: fromDecimal(rate) };
   }
-  return withSecuritiesTerms(withLevels(venue, value, path, problems), value, path, problems);
+  return withCosts(withSecuritiesTerms(withLevels(venue, value, path, problems), value, path, problems), value, path, problems);
 }

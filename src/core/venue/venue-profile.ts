@@ -81,6 +81,24 @@ export interface PartialLiquidation {
   readonly cooldownSeconds: number;
 }
 
+/** Trading fees at the venue's base tier, as fractions of the filled notional (negative = a rebate). */
+export interface FeeSchedule {
+  readonly maker: Rational;
+  readonly taker: Rational;
+}
+
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/**
+ * Overnight financing (CFD and forex "swap"): charged at each rollover on notional at a yearly rate
+ * over `dayCount` days; the rollover on `tripleDay` is charged three nights (it carries the weekend).
+ */
+export interface FinancingTerms {
+  readonly dayCount: number;
+  readonly tripleDay: Weekday;
+}
+
 export interface VenueProfile {
   readonly id: string;
   readonly name: string;
@@ -106,6 +124,12 @@ export interface VenueProfile {
   /** Fee on a forced close, as a fraction of the closed notional, paid to the insurance fund; absent = none. */
   readonly liquidationFeeRate?: Rational;
   readonly partialLiquidation?: PartialLiquidation;
+  /** What an open or a close pays, by whether it took liquidity (taker) or rested on the book (maker). */
+  readonly fees: FeeSchedule;
+  /** Perpetual funding: hours between payments; absent = the venue's products pay no funding. */
+  readonly fundingIntervalHours?: number;
+  /** Overnight financing of positions held past the rollover; absent = none. */
+  readonly financing?: FinancingTerms;
   /** Absent: the venue does not auto-deleverage. */
   readonly adlRanking?: AdlRanking;
   readonly instruments: Readonly<Record<string, Instrument>>;

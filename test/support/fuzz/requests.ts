@@ -215,7 +215,8 @@ function leafKind(target: Target, path: Path): LeafKind | undefined {
   if (parent === 'prices' || parent === 'marks') return 'positive';
   switch (name) {
     case 'amount': return target.endpoint === 'commands' ? 'amount' : 'positive';
-    case 'quantity': case 'entryPrice': case 'leverage': case 'isolatedMargin': case 'price': case 'horizonDays': case 'daysPerYear': return 'positive';
+    case 'isolatedMargin': return target.endpoint === 'commands' ? 'positive' : 'decimal';
+    case 'quantity': case 'entryPrice': case 'leverage': case 'price': case 'horizonDays': case 'daysPerYear': return 'positive';
     case 'balance': case 'drift': case 'volatility': case 'insuranceFund': return 'decimal';
     case 'steps': case 'paths': case 'seed': return 'integer';
     case 'time': return 'time';

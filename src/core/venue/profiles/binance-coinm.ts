@@ -22,6 +22,8 @@ export const binanceCoinm: VenueProfile = {
   sources: [
     'Binance FAQ: How to Calculate Liquidation Price of COIN-M Futures Contracts',
     'Binance FAQ: COIN-M contract multiplier (100 USD for BTC, 10 USD for altcoins)',
+    'Binance FAQ 360033544231: Binance Futures Fee Structure & Fee Calculations',
+    'Binance FAQ 360033525031: Introduction to Binance Futures Funding Rates',
   ],
   instrumentKinds: ['inverse'],
   isolatedMargin: true,
@@ -36,6 +38,12 @@ export const binanceCoinm: VenueProfile = {
   liquidationOrder: 'whole-scope',
   cureDays: 0,
   deficit: { kind: 'insurance-fund', fund: 'Binance Futures insurance fund', fallback: 'auto-deleveraging' },
+  // Binance FAQ "Binance Futures Fee Structure & Fee Calculations" (360033544231), COIN-M:
+  // maker 0.0200 %, taker 0.0500 % of the notional in coin = contracts × contract size / price (its
+  // example: 10 BTCUSD contracts at 10,104 = 0.09897 BTC, taker fee 0.000049485 BTC).
+  fees: { maker: fraction('0.0002'), taker: fraction('0.0005') },
+  // Binance "Introduction to Binance Futures Funding Rates" (360033525031): every 8 hours.
+  fundingIntervalHours: 8,
   // Binance FAQ "Liquidation": 0.5 % liquidation fee on contracts other than BTC/USDT; ADL by LeveragePnL.
   liquidationFeeRate: fraction('0.005'),
   adlRanking: 'leverage-pnl',

@@ -31,6 +31,8 @@ export const binanceUsdm: VenueProfile = {
     'Binance FAQ: How to Calculate Liquidation Price of USDⓈ-M Futures Contracts',
     'Binance: Leverage and Margin of USDⓈ-M Futures (trading rules)',
     'freqtrade/exchange/binance_leverage_tiers.json @ 01d10aeb (Binance API bracket snapshot)',
+    'Binance FAQ 360033544231: Binance Futures Fee Structure & Fee Calculations',
+    'Binance FAQ 360033525031: Introduction to Binance Futures Funding Rates',
   ],
   instrumentKinds: ['linear'],
   isolatedMargin: true,
@@ -45,6 +47,13 @@ export const binanceUsdm: VenueProfile = {
   liquidationOrder: 'whole-scope',
   cureDays: 0,
   deficit: { kind: 'insurance-fund', fund: 'Binance Futures insurance fund', fallback: 'auto-deleveraging' },
+  // Binance FAQ "Binance Futures Fee Structure & Fee Calculations" (360033544231): a regular user
+  // (VIP 0) pays maker 0.0200 %, taker 0.0500 %; "Commission Fee = Notional Value × Fee Rate",
+  // notional = quantity × trade price (its example: 1 BTC at 10,104 as taker = 5.052 USDT).
+  fees: { maker: fraction('0.0002'), taker: fraction('0.0005') },
+  // Binance "Introduction to Binance Futures Funding Rates" (360033525031): funding every 8 hours,
+  // 00:00, 08:00 and 16:00 UTC; "Funding Amount = Nominal Value of Positions × Funding Rate".
+  fundingIntervalHours: 8,
   // Binance FAQ "Liquidation" (360033525271): a liquidation fee "0.3 % on BTC/USDT perpetual; 0.5 % on
   // all other perpetual contracts" on the amount liquidated, to the insurance fund. The venue-wide
   // 0.5 % is modelled; override liquidationFeeRate for BTCUSDT's 0.3 %.

@@ -20,6 +20,8 @@ export const bybitLinear: VenueProfile = {
   sources: [
     'Bybit help centre: Liquidation Price (USDT Contract)',
     'Bybit: Margin parameters (risk limit tiers for USDT perpetuals)',
+    'Bybit: Trading Fee Structure (non-VIP derivatives)',
+    'Bybit Help: Introduction to Funding Rate',
   ],
   instrumentKinds: ['linear'],
   isolatedMargin: true,
@@ -34,6 +36,13 @@ export const bybitLinear: VenueProfile = {
   liquidationOrder: 'whole-scope',
   cureDays: 0,
   deficit: { kind: 'insurance-fund', fund: 'Bybit insurance fund', fallback: 'auto-deleveraging' },
+  // Bybit "Trading Fee Structure" (non-VIP, perpetual and futures): maker 0.0200 %, taker 0.0550 %;
+  // Bybit Help "Trading Fee": trading fee = position value (quantity × filled price) × fee rate.
+  fees: { maker: fraction('0.0002'), taker: fraction('0.00055') },
+  // Bybit Help "Introduction to Funding Rate": every 8 hours, 00:00, 08:00 and 16:00 UTC (a symbol's
+  // own interval is `fundingInterval` in GET /v5/market/instruments-info); funding fee = position
+  // value × funding rate.
+  fundingIntervalHours: 8,
   // Bybit "Auto-Deleveraging (ADL)": ranking = PnL % × effective leverage for profitable positions.
   // Bybit charges no separate liquidation fee: it takes over at the bankruptcy price.
   adlRanking: 'pnl-times-effective-leverage',

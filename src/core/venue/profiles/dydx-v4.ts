@@ -18,7 +18,7 @@ import { defineInstruments, fraction, leverage } from '../define-instrument.js';
 export const dydxV4: VenueProfile = {
   id: 'dydx-v4',
   name: 'dYdX v4 perpetuals',
-  sources: ['dYdX v4 docs: concepts/trading/liquidations', 'dYdX v4 docs: concepts/trading/margin'],
+  sources: ['dYdX v4 docs: concepts/trading/liquidations', 'dYdX v4 docs: concepts/trading/margin', 'dYdX v4 docs: Trading / Fees', 'dYdX v4 docs: Trading / Funding'],
   instrumentKinds: ['linear'],
   isolatedMargin: true,
   initialMarginRates: {},
@@ -32,6 +32,11 @@ export const dydxV4: VenueProfile = {
   liquidationOrder: 'whole-scope',
   cureDays: 0,
   deficit: { kind: 'insurance-fund', fund: 'dYdX insurance fund', fallback: 'deleveraging' },
+  // dYdX v4 docs "Trading / Fees": tier 1 (30-day volume under $1M) pays taker 0.050 %, maker
+  // 0.010 % of the filled notional.
+  fees: { maker: fraction('0.0001'), taker: fraction('0.0005') },
+  // dYdX v4 docs "Trading / Funding": funding payments every hour (the 8-hour rate / 8).
+  fundingIntervalHours: 1,
   // dydxprotocol/v4-chain protocol/x/clob/types/liquidations_config_keeper.go:
   // LiquidationsConfig_Default.MaxLiquidationFeePpm = 5 000, a fee of up to 0.5 % of the liquidated
   // notional to the insurance fund (governance may change it: override liquidationFeeRate).

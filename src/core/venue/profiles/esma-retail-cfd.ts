@@ -25,6 +25,7 @@ export const esmaRetailCfd: VenueProfile = {
   sources: [
     'ESMA Decision (EU) 2018/796, Article 2 and Annexes I-II (OJ L 136, 1.6.2018)',
     'FCA PS19/18, COBS 22.5 (permanent UK measures)',
+    'IG: CFD overnight funding charges',
   ],
   instrumentKinds: ['cfd'],
   isolatedMargin: false,
@@ -57,5 +58,11 @@ export const esmaRetailCfd: VenueProfile = {
   liquidationOrder: 'largest-loss-first',
   cureDays: 0,
   deficit: { kind: 'negative-balance-protection' },
+  // EU retail CFD brokers charge forex and index CFDs through the spread, with no commission;
+  // override "fees" for a share CFD commission.
+  fees: { maker: fraction('0'), taker: fraction('0') },
+  // Overnight funding at each 22:00 UK rollover (IG "Overnight funding charges": notional × (benchmark
+  // ± admin fee) / 365, Wednesday's carrying the weekend for forex, counted over 365 days).
+  financing: { dayCount: 365, tripleDay: 'wednesday' },
   instruments: CFD_INSTRUMENTS,
 };

@@ -19,7 +19,7 @@ import { defineInstruments, fraction, leverage } from '../define-instrument.js';
 export const hyperliquid: VenueProfile = {
   id: 'hyperliquid',
   name: 'Hyperliquid perpetuals',
-  sources: ['Hyperliquid docs: Trading / Liquidations', 'Hyperliquid docs: Trading / Margin tiers'],
+  sources: ['Hyperliquid docs: Trading / Liquidations', 'Hyperliquid docs: Trading / Margin tiers', 'Hyperliquid docs: Trading / Fees', 'Hyperliquid docs: Trading / Funding'],
   instrumentKinds: ['linear'],
   isolatedMargin: true,
   initialMarginRates: {},
@@ -33,6 +33,12 @@ export const hyperliquid: VenueProfile = {
   liquidationOrder: 'whole-scope',
   cureDays: 0,
   deficit: { kind: 'insurance-fund', fund: 'Hyperliquid backstop liquidator vault', fallback: 'auto-deleveraging' },
+  // Hyperliquid docs "Trading / Fees": the base tier (14-day volume up to $5M) pays perps taker
+  // 0.045 %, maker 0.015 % of the filled notional.
+  fees: { maker: fraction('0.00015'), taker: fraction('0.00045') },
+  // Hyperliquid docs "Trading / Funding": "funding is paid every hour"; payment = position size ×
+  // oracle price × funding rate.
+  fundingIntervalHours: 1,
   // Hyperliquid announcement (partial liquidations): "Unlike CEXs there is no clearance fee on
   // liquidations. For liquidatable positions larger than 100k USDC, only 20% of the position will be
   // sent as a market liquidation order to the book. After a block where any position of a user is

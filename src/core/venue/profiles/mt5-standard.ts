@@ -23,6 +23,7 @@ export const mt5Standard: VenueProfile = {
     'MetaTrader 5 Help: Trading Account, Margin Call and Stop Out',
     'MQL5 Reference: ENUM_SYMBOL_CALC_MODE (SYMBOL_CALC_MODE_FOREX), ACCOUNT_MARGIN_SO_CALL, ACCOUNT_MARGIN_SO_SO',
     'Tradersway help centre: margin call and stop-out levels',
+    'MQL5 reference: Symbol properties (SYMBOL_SWAP_MODE, SYMBOL_SWAP_ROLLOVER3DAYS)',
   ],
   instrumentKinds: ['cfd'],
   isolatedMargin: false,
@@ -46,5 +47,12 @@ export const mt5Standard: VenueProfile = {
   liquidationOrder: 'largest-loss-first',
   cureDays: 0,
   deficit: { kind: 'client-debt' },
+  // A "standard" MT5 account is spread-only: the broker sets commission per symbol (MQL5
+  // SYMBOL_TRADE_... / deal DEAL_COMMISSION) and charges none on it; override "fees" for an ECN account.
+  fees: { maker: fraction('0'), taker: fraction('0') },
+  // MQL5 "Symbol properties": swaps at the daily rollover, SYMBOL_SWAP_ROLLOVER3DAYS the weekday
+  // charged triple (Wednesday at most brokers: it carries the weekend's two nights); a yearly rate
+  // on notional is counted over 365 days (SYMBOL_SWAP_MODE_INTEREST_CURRENT: "annual interest").
+  financing: { dayCount: 365, tripleDay: 'wednesday' },
   instruments: CFD_INSTRUMENTS,
 };

@@ -33,6 +33,8 @@ export const usRegT: VenueProfile = {
   liquidationOrder: 'until-requirement-met',
   cureDays: 2,
   deficit: { kind: 'client-debt' },
+  // US brokers charge no commission on listed stocks (Schwab, Fidelity, IBKR Lite).
+  fees: { maker: fraction('0'), taker: fraction('0') },
   instruments: defineInstruments({
     AAPL: { kind: 'stock', assetClass: 'equity', tickSize: '0.01', settlementCurrency: 'USD' },
     MSFT: { kind: 'stock', assetClass: 'equity', tickSize: '0.01', settlementCurrency: 'USD' },
