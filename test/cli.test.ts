@@ -160,7 +160,7 @@ describe('stopout report: invalid snapshots', () => {
       instruments: { BTCUSDT: { tick: '0.1', maintenanceTiers: [{ floor: '0', rate: '0.004', cum: '0' }] } },
       positions: [btcPosition({ price: '1' })],
     }, [
-      ['extra: unknown field; expected one of: venue, account, instruments, positions, marks, shocks'],
+      ['extra: unknown field; expected one of: venue, account, instruments, positions, marks, shocks, funding, financing'],
       ['venue.stopOut: unknown field; expected one of: extends, ', 'stopOutLevel'],
       ['account.equity: unknown field; expected one of: currency, balance'],
       ['instruments.BTCUSDT.tick: unknown field; expected one of: kind, ', 'tickSize'],

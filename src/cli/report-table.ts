@@ -3,6 +3,8 @@ import Table from 'cli-table3';
 import { groupDigits } from './money-text.js';
 import { dec, multiply, parseDecimal, rescale, toDecimalString, type ReportJson } from '../core/index.js';
 
+type HoldingJson = NonNullable<ReportJson['holding']>;
+
 const PLAIN = { head: [] as string[], border: [] as string[] };
 
 function table(head: string[], rows: (string | null)[][], alignRightFrom = 1): string {
@@ -19,6 +21,35 @@ function table(head: string[], rows: (string | null)[][], alignRightFrom = 1): s
 export function percent(fraction: string | null): string {
   const value = fraction === null ? undefined : parseDecimal(fraction);
   return value ? `${toDecimalString(rescale(multiply(value, dec('100')), 2, 'half-even'))} %` : '-';
+}
+
+/** "40.67 days (122 payments)", or "never" when holding alone never gets there. */
+function daysText(days: string | null | undefined, payments: string | null | undefined): string {
+  if (days === null || days === undefined || payments === null || payments === undefined) return 'never';
+  return `${groupDigits(days)} days (${groupDigits(payments)} ${payments === '1' ? 'payment' : 'payments'})`;
+}
+
+/** The cost of holding (holding-costs.ts): the account's lines, then each position's, then what they assume. */
+function holdingTables(holding: HoldingJson, currency: string): string[] {
+  const every = holding.kind === 'funding' ? `funding every ${holding.paymentHours} h` : 'financing, one night';
+  return [
+    table(['Holding at today\'s rate', currency], [
+      [`Per payment (${every})`, holding.perPayment],
+      ['Per day', holding.perDay],
+      ['Margin call in', daysText(holding.daysToMarginCall, holding.paymentsToMarginCall)],
+      ['Liquidation in', daysText(holding.daysToLiquidation, holding.paymentsToLiquidation)],
+    ]),
+    '',
+    table(
+      ['Position', 'Per day', 'Own liquidation in', 'LP after 1 day', 'after 7 days', 'after 30 days'],
+      holding.positions.map((position) => [
+        position.id, position.perDay,
+        position.paymentsToLiquidation === undefined ? '(the account\'s)' : daysText(position.daysToLiquidation, position.paymentsToLiquidation),
+        position.liquidationPriceAfter['1'] ?? null, position.liquidationPriceAfter['7'] ?? null, position.liquidationPriceAfter['30'] ?? null,
+      ]),
+    ),
+    `Assumes: ${holding.basis}.`,
+  ];
 }
 
 export function reportTable(report: ReportJson): string {
@@ -62,6 +93,10 @@ export function reportTable(report: ReportJson): string {
         String(shock.clientLoss), String(shock.debt), String(shock.venueLoss),
       ]),
     ));
+  }
+  if (report.holding) {
+    lines.push('');
+    lines.push(...holdingTables(report.holding, report.currency));
   }
   if (report.warnings.length) {
     lines.push('');

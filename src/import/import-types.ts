@@ -64,6 +64,10 @@ export interface SnapshotJson {
   readonly instruments?: Readonly<Record<string, InstrumentJson>>;
   readonly positions: readonly PositionJson[];
   readonly marks: Readonly<Record<string, string>>;
+  /** The current funding rate per interval, by instrument, where the venue's data gives it. */
+  readonly funding?: Readonly<Record<string, string>>;
+  /** Overnight financing (swap) rates, by instrument, where the venue's data gives them. */
+  readonly financing?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /** The report figures the venue also reports, per position. */

@@ -198,6 +198,8 @@ describe('USDⓈ-M: v3, the current cross example, the MARGIN_CALL event', () =>
       lastFundingRate: '0.00010000', interestRate: '0.00010000', nextFundingTime: 1720742400000, time: 1720736417000 };
     const filled = checked('binance-usdm', [adaWith((each) => ({ ...each, markPrice: '0' })), ...ADA_REST, { name: 'premiumIndex.json', value: premium }]);
     assert.deepEqual(filled.snapshot.marks, { ADAUSDT: '0.41047590' });
+    // lastFundingRate is the snapshot's funding rate: the report's days to liquidation at it.
+    assert.deepEqual(filled.snapshot.funding, { ADAUSDT: '0.00010000' });
     assertAllAgree(filled.check);
     const both = checked('binance-usdm', [...usdm('positionRisk-v3-adausdt.json'), ...ADA_REST,
       { name: 'premiumIndex.json', value: [{ ...premium, markPrice: '0.42' }] }]);

@@ -103,9 +103,11 @@ describe('hyperliquid: the documented clearinghouseState (venue-formats §4.1)',
     assert.ok(!warnings.some((warning) => warning.includes('no meta')));
   });
 
-  test('with metaAndAssetCtxs: the mark is the context markPx, not positionValue / |szi|', () => {
+  test('with metaAndAssetCtxs: the mark is the context markPx, not positionValue / |szi|; its funding the snapshot\'s rate', () => {
     const { snapshot, warnings } = imported([file('metaAndAssetCtxs.json'), file(STATE)]);
     assert.deepEqual(snapshot.marks, { ETH: '2985.9' });
+    // The context's funding, the hourly rate, is the snapshot's funding rate for the held coin.
+    assert.deepEqual(snapshot.funding, { ETH: '0.0000125' });
     assert.ok(!warnings.some((warning) => warning.includes('no markPx')));
     const contexts = fixture('metaAndAssetCtxs.json') as [unknown, { markPx: string }[]];
     const eth = contexts[1][1];

@@ -101,7 +101,26 @@ describe('mt5-standard: (a) a USD account, EURUSD long and GBPUSD short', () => 
       ],
       // A buy's price_current is the bid, a sell's the ask.
       marks: { EURUSD: '1.0854', GBPUSD: '1.269' },
+      // swap_mode 1 (SYMBOL_SWAP_MODE_POINTS), swap_long -6.3, swap_short 1.2; swap_rollover3days 3
+      // is Wednesday, mt5-standard's own, so the venue keeps it.
+      financing: { EURUSD: { longPoints: '-6.3', shortPoints: '1.2' }, GBPUSD: { longPoints: '-6.3', shortPoints: '1.2' } },
     });
+  });
+
+  test('swaps carried into "financing": interest mode as a yearly fraction, another triple day on the venue, money modes said', () => {
+    const symbols = edited('a-symbols.json', (value) => {
+      for (const symbol of value) {
+        Object.assign(symbol, symbol.name === 'EURUSD'
+          ? { swap_mode: 5, swap_long: -2.5, swap_short: 0.75, swap_rollover3days: 5 } : { swap_mode: 2, swap_rollover3days: 5 });
+      }
+    });
+    const { snapshot, warnings } = imported('mt5-standard', [files[0], files[1], symbols].flatMap((file) => (file ? [file] : [])));
+    // SYMBOL_SWAP_MODE_INTEREST_CURRENT: -2.5 % a year = -0.025.
+    assert.deepEqual(snapshot.financing, { EURUSD: { longRate: '-0.025', shortRate: '0.0075' } });
+    assert.deepEqual(snapshot.venue, { extends: 'mt5-standard', marginCallLevel: '1', stopOutLevel: '0.4', financing: { tripleDay: 'friday' } });
+    assert.ok(warnings.some((warning) => /GBPUSD: swap_mode 2 \(money or reopen\) is not carried/.test(warning)), warnings.join('\n'));
+    // The report projects the swaps: the EURUSD long pays 50 000 × 1.0854 × 2.5 % / 365 = 3.717… a night.
+    assert.ok(reportOf(snapshot).holding, 'the report gives the cost of holding');
   });
 
   test('MT5\'s profit beside ours: 145.00 and 66.00, to the cent', () => {

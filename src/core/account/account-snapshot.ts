@@ -7,6 +7,7 @@ import type { Amount, InstrumentId, Price, Rate } from '../money/units.js';
 import type { VenueProfile } from '../venue/venue-profile.js';
 import type { Instrument } from '../instrument/instrument.js';
 import type { Position } from './position.js';
+import type { HoldingRates } from './holding-rates.js';
 
 export interface AccountSnapshot {
   readonly venue: VenueProfile;
@@ -22,6 +23,8 @@ export interface AccountSnapshot {
   readonly instruments?: ReadonlyMap<InstrumentId, Instrument>;
   /** Instantaneous relative moves of every mark to report on ("-0.015" = a 1.5 % gap down). */
   readonly shocks: readonly Rate[];
+  /** The funding and financing rates the report projects forward (holding-rates.ts); absent = none given. */
+  readonly holding?: HoldingRates;
 }
 
 /** Prices per instrument as exact fractions: the marks, or the marks after a move. */

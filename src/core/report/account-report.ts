@@ -19,6 +19,7 @@ import {
 } from '../margin/scope-valuation.js';
 import { applyShock, type ShockOutcome } from '../shock/gap-shock.js';
 import { reportWarnings, type ReportWarning } from './report-warnings.js';
+import { holdingFigures, type HoldingFigures } from './holding-costs.js';
 
 /** Margin level is reported to this many decimals, rounded down. */
 export const MARGIN_LEVEL_DECIMALS = 8;
@@ -60,6 +61,8 @@ export interface AccountReport {
   readonly shocks: readonly ShockOutcome[];
   /** What the venue would not have allowed (report-warnings.ts); empty when nothing is wrong. */
   readonly warnings: readonly ReportWarning[];
+  /** The cost of holding at the snapshot's funding or financing rate (holding-costs.ts); absent when it gives none. */
+  readonly holding?: HoldingFigures;
 }
 
 function accountFigures(snapshot: AccountSnapshot, valuations: readonly ScopeValuation[]): AccountFigures {
@@ -124,5 +127,11 @@ export function buildReport(snapshot: AccountSnapshot): AccountReport {
     positions,
     shocks: snapshot.shocks.map((move: Rate) => applyShock(snapshot, move)),
     warnings: reportWarnings(snapshot),
+    ...withHolding(snapshot),
   };
+}
+
+function withHolding(snapshot: AccountSnapshot): { holding?: HoldingFigures } {
+  const holding = holdingFigures(snapshot);
+  return holding ? { holding } : {};
 }

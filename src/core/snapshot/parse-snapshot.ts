@@ -2,6 +2,11 @@
  * Untrusted JSON -> a validated AccountSnapshot, or every problem found, each naming its field
  * (spec/report.md): `positions[1].quantity: must be a positive decimal written as a string, got "-3"`.
  * Nothing is computed from a snapshot that has a problem.
+ *
+ * Besides the fields of report.md, two optional ones (issue 12; parse-holding-rates.ts):
+ * `"funding": {"BTCUSDT": "0.0001"}` (the current rate per funding interval, by instrument) and
+ * `"financing": {"EURUSD": {"longRate": "-0.05", "shortRate": "0.01"}}` (yearly, or
+ * `{"longPoints", "shortPoints"}`): the report then projects the cost of holding (holding-costs.ts).
  */
 import type { AccountSnapshot } from '../account/account-snapshot.js';
 import type { Position } from '../account/position.js';
@@ -16,10 +21,11 @@ import {
 import { parseInstruments } from './parse-instruments.js';
 import { checkPositionFields, parsePositions } from './parse-positions.js';
 import { parseVenue } from './parse-venue.js';
+import { parseHoldingRates } from './parse-holding-rates.js';
 import type { Instrument } from '../instrument/instrument.js';
 import { conversionNeedMessage, conversionPairs, withConversion, type ConversionNeed } from '../instrument/conversion.js';
 
-const SNAPSHOT_FIELDS = ['venue', 'account', 'instruments', 'positions', 'marks', 'shocks'] as const;
+const SNAPSHOT_FIELDS = ['venue', 'account', 'instruments', 'positions', 'marks', 'shocks', 'funding', 'financing'] as const;
 const ACCOUNT_FIELDS = ['currency', 'balance'] as const;
 const MINUS_ONE = dec('-1');
 
@@ -169,6 +175,7 @@ export function parseSnapshot(value: unknown): Result<AccountSnapshot, readonly 
   if (currency && balance) checkPositionsAgainstAccount(positions, currency, balance, needs, problems);
   const marks = parseMarks(snapshot.marks, positions, new Set(instruments.keys()), problems);
   if (currency) requireConversionMarks(positions, marks, currency, problems);
+  const holding = parseHoldingRates(snapshot.funding, snapshot.financing, venue, instruments, problems);
   if (!problems.empty || !currency || !balance) return err(problems.items);
   return ok({
     venue,
@@ -179,5 +186,6 @@ export function parseSnapshot(value: unknown): Result<AccountSnapshot, readonly 
     marks,
     instruments: new Map([...instruments].flatMap(([symbol, instrument]) => (instrument ? [[asInstrumentId(symbol), instrument] as const] : []))),
     shocks,
+    ...(holding ? { holding } : {}),
   });
 }

@@ -14,7 +14,8 @@
  *   account          GET /fapi/v2 or /fapi/v3/account, GET /dapi/v1/account (§2.3)
  *                    balance = the margin asset's crossWalletBalance + the isolated wallets
  *   exchangeInfo     PRICE_FILTER.tickSize, contractSize (COIN-M: USD per contract), marginAsset (§2.5, §2.7)
- *   premiumIndex     markPrice, where positionRisk's own is "0" (§2.5)
+ *   premiumIndex     markPrice, where positionRisk's own is "0" (§2.5); lastFundingRate as the
+ *                    snapshot's funding rate of each held symbol
  *
  * The balance: the core's cross collateral is balance − Σ isolated margins (core/margin/margin-scope.ts),
  * and Binance's cross LP stands on the asset's crossWalletBalance (§2.6), so the balance is the cross
@@ -371,6 +372,8 @@ function readExchangeInfo(file: ImportFile, wanted: ReadonlySet<string>, problem
 interface Mark {
   readonly price: string;
   readonly source: string;
+  /** `lastFundingRate`: the rate of the coming funding payment, where the file gives it. */
+  readonly fundingRate?: string;
 }
 
 function readPremiumIndex(file: ImportFile, problems: ImportProblems, into: Map<string, Mark>): void {
@@ -380,7 +383,9 @@ function readPremiumIndex(file: ImportFile, problems: ImportProblems, into: Map<
   for (const [value, path] of entries) {
     if (!isObject(value) || typeof value.symbol !== 'string') continue;
     const price = reader.decimal(value.markPrice, fieldPath(path, 'markPrice'), 'positive');
-    if (price !== undefined) into.set(value.symbol, { price, source: `${file.name} ${fieldPath(path, 'markPrice')}` });
+    const fundingRate = value.lastFundingRate === undefined || value.lastFundingRate === ''
+      ? undefined : reader.decimal(value.lastFundingRate, fieldPath(path, 'lastFundingRate'), 'any');
+    if (price !== undefined) into.set(value.symbol, { price, source: `${file.name} ${fieldPath(path, 'markPrice')}`, ...(fundingRate ? { fundingRate } : {}) });
   }
 }
 
@@ -798,6 +803,11 @@ function buildBinance(market: BinanceMarket, files: FilesByKind): ImportResult {
 
   const instruments = Object.fromEntries([...resolved].flatMap(([symbol, instrument]) => (instrument?.json ? [[symbol, instrument.json]] : [])));
   const positions = built.flatMap((position) => (position ? [position] : []));
+  // premiumIndex's lastFundingRate of each held symbol: the report's days to liquidation at it.
+  const funding = Object.fromEntries([...symbols].flatMap((symbol) => {
+    const rate = premium.get(symbol)?.fundingRate;
+    return rate === undefined ? [] : [[symbol, rate] as const];
+  }));
   return {
     ok: true,
     value: {
@@ -807,6 +817,7 @@ function buildBinance(market: BinanceMarket, files: FilesByKind): ImportResult {
         ...(Object.keys(instruments).length > 0 ? { instruments } : {}),
         positions: positions.map((position) => position.json),
         marks,
+        ...(Object.keys(funding).length > 0 ? { funding } : {}),
       },
       figures: positions.flatMap((position) => position.figures),
       warnings,

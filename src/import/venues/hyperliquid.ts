@@ -63,6 +63,8 @@ interface AssetMeta {
   readonly maxLeverage: string;
   readonly tiers?: readonly TierJson[];
   readonly mark?: string;
+  /** The asset context's `funding`: the current hourly funding rate. */
+  readonly funding?: string;
 }
 
 /** One universe entry, where it was found. */
@@ -167,8 +169,16 @@ function readAssetMeta(source: UniverseEntry): AssetMeta | undefined {
     }
   }
   const mark = source.context ? readMark(reader, source.context.value, source.context.path) : undefined;
+  const funding = source.context ? readFunding(reader, source.context.value, source.context.path) : undefined;
   if (maxLeverage === undefined || (source.context && mark === undefined)) return undefined;
-  return { maxLeverage, ...(tiers ? { tiers } : {}), ...(mark ? { mark } : {}) };
+  return { maxLeverage, ...(tiers ? { tiers } : {}), ...(mark ? { mark } : {}), ...(funding ? { funding } : {}) };
+}
+
+/** The context's `funding`, Hyperliquid's hourly rate (docs "Trading / Funding": paid every hour). */
+function readFunding(reader: FileReader, context: unknown, path: string): string | undefined {
+  const object = isObject(context) ? context : undefined;
+  if (!object || object.funding === undefined || object.funding === null) return undefined;
+  return reader.decimal(object.funding, fieldPath(path, 'funding'), 'any');
 }
 
 function readMark(reader: FileReader, context: unknown, path: string): string | undefined {
@@ -326,6 +336,7 @@ function build(files: FilesByKind): ImportResult {
   const universes = indexUniverses(files, problems);
   const instruments: Record<string, InstrumentJson> = {};
   const marks: Record<string, string> = {};
+  const funding: Record<string, string> = {};
   const figures: VenueFigure[] = [];
   const ids = new Set<string>();
   for (const position of positions) {
@@ -338,6 +349,7 @@ function build(files: FilesByKind): ImportResult {
     if (instrument && instrument !== 'built-in') instruments[position.coin] = instrument;
     const mark = markOf(reader, position, meta, warnings);
     if (mark) marks[position.coin] = mark;
+    if (meta?.funding !== undefined) funding[position.coin] = meta.funding;
     figures.push(...figuresOf(reader, position, !meta && instrument !== 'built-in'));
   }
   const balance = balanceOf(reader, state, positions, warnings);
@@ -352,6 +364,7 @@ function build(files: FilesByKind): ImportResult {
         instruments,
         positions: positions.map((position) => position.json),
         marks,
+        ...(Object.keys(funding).length > 0 ? { funding } : {}),
       },
       figures,
       warnings,

@@ -30,7 +30,7 @@ import { add, compare, dec, decimal, multiply, normalize, rescale, sign, toDecim
 import { compareRational, fromDecimal } from '../../core/money/rational.js';
 import { builtInVenue } from '../../core/venue/built-in-venues.js';
 import type { AssetClass } from '../../core/instrument/instrument.js';
-import type { VenueProfile } from '../../core/venue/venue-profile.js';
+import { WEEKDAYS, type VenueProfile } from '../../core/venue/venue-profile.js';
 import type {
   FileKind, FilesByKind, ImportFile, ImportResult, InstrumentJson, PositionJson, SnapshotJson, VenueFigure, VenueImporter,
 } from '../import-types.js';
@@ -175,6 +175,20 @@ function venueFor(id: string, profile: VenueProfile, account: Account, problems:
   return { extends: id, marginCallLevel: percentToFraction(account.marginCall), stopOutLevel: percentToFraction(account.stopOut) };
 }
 
+/**
+ * The venue's triple-swap weekday from the symbols' SYMBOL_SWAP_ROLLOVER3DAYS, where it is not the
+ * profile's; symbols that disagree keep the first one's, with a warning (Stopout has one per venue).
+ */
+function withTripleDay(venue: SnapshotJson['venue'], held: readonly SymbolSpec[], profile: VenueProfile, warnings: string[]): SnapshotJson['venue'] {
+  const days = [...new Set(held.flatMap((spec) => (spec.swap && spec.swap.mode !== 0 && spec.swap.tripleDay !== undefined ? [spec.swap.tripleDay] : [])))];
+  const first = days[0];
+  if (first === undefined) return venue;
+  const tripleDay = WEEKDAYS[first] ?? 'wednesday';
+  if (days.length > 1) warnings.push(`the symbols charge triple swaps on different weekdays (${days.map((day) => WEEKDAYS[day]).join(', ')}): ${tripleDay} is used for all`);
+  if (profile.financing?.tripleDay === tripleDay) return venue;
+  return typeof venue === 'string' ? { extends: venue, financing: { tripleDay } } : { ...venue, financing: { tripleDay } };
+}
+
 function sameLevel(percent: string, threshold: VenueProfile['marginCall']): boolean {
   return threshold !== null && compareRational(fromDecimal(dec(percentToFraction(percent))), threshold.level) === 0;
 }
@@ -202,6 +216,45 @@ interface SymbolSpec {
   readonly marginInitial: string | undefined;
   readonly bid: string | undefined;
   readonly ask: string | undefined;
+  readonly swap: Swap | undefined;
+}
+
+/** The symbol's swap terms: SYMBOL_SWAP_MODE, SYMBOL_SWAP_LONG / _SHORT, SYMBOL_SWAP_ROLLOVER3DAYS (0 = Sunday). */
+interface Swap {
+  readonly mode: number;
+  readonly long: string;
+  readonly short: string;
+  readonly tripleDay: number | undefined;
+}
+
+function readSwap(reader: FileReader, object: JsonObject, base: string): Swap | undefined {
+  if (object.swap_mode === undefined || object.swap_mode === null) return undefined;
+  const mode = reader.integer(object.swap_mode, fieldPath(base, 'swap_mode'));
+  const long = readOptionalNumber(reader, object, 'swap_long', base);
+  const short = readOptionalNumber(reader, object, 'swap_short', base);
+  const day = object.swap_rollover3days === undefined ? undefined : reader.integer(object.swap_rollover3days, fieldPath(base, 'swap_rollover3days'));
+  if (day !== undefined && (day < 0 || day > 6)) {
+    reader.problem(fieldPath(base, 'swap_rollover3days'), `a weekday from 0 (Sunday) to 6 (Saturday), got ${day}`);
+    return undefined;
+  }
+  return mode === undefined || long === undefined || short === undefined ? undefined : { mode, long, short, tripleDay: day };
+}
+
+/**
+ * The snapshot's `financing` entry of a symbol, from its swap mode (MQL5 ENUM_SYMBOL_SWAP_MODE):
+ * 1 POINTS gives swap points a night; 5 INTEREST_CURRENT a yearly percentage of the current price
+ * (as a fraction). 0 DISABLED charges nothing. The money modes (2-4) and the reopen modes (7, 8)
+ * are not carried, and a warning says so.
+ */
+const SWAP_POINTS = 1;
+const SWAP_INTEREST_CURRENT = 5;
+function financingOf(spec: SymbolSpec, warnings: string[]): Record<string, string> | undefined {
+  const { swap } = spec;
+  if (!swap || swap.mode === 0) return undefined;
+  if (swap.mode === SWAP_POINTS) return { longPoints: swap.long, shortPoints: swap.short };
+  if (swap.mode === SWAP_INTEREST_CURRENT) return { longRate: percentToFraction(swap.long), shortRate: percentToFraction(swap.short) };
+  warnings.push(`${spec.name}: swap_mode ${swap.mode} (money or reopen) is not carried into "financing": days to liquidation leave its swaps out`);
+  return undefined;
 }
 
 function symbolSources(files: readonly ImportFile[]): SymbolSource[] {
@@ -245,11 +298,12 @@ function readSymbol(name: string, source: SymbolSource, problems: ImportProblems
   const marginInitial = readOptionalNumber(reader, object, 'margin_initial', base);
   const bid = readOptionalNumber(reader, object, 'bid', base);
   const ask = readOptionalNumber(reader, object, 'ask', base);
+  const swap = readSwap(reader, object, base);
   if (problems.items.length > before || !contractSize || !tickSize || !baseCurrency || !profitCurrency || !marginCurrency
     || calcMode === undefined || path === undefined) return undefined;
   return {
     name, source, contractSize, tickSize, baseCurrency, profitCurrency, marginCurrency, calcMode, path, marginInitial,
-    bid: bid && sign(dec(bid)) > 0 ? bid : undefined, ask: ask && sign(dec(ask)) > 0 ? ask : undefined,
+    bid: bid && sign(dec(bid)) > 0 ? bid : undefined, ask: ask && sign(dec(ask)) > 0 ? ask : undefined, swap,
   };
 }
 
@@ -633,8 +687,13 @@ function build(id: string, files: FilesByKind): ImportResult {
   }
   warnAboutAccount(account, positions, warnings);
   if (!problems.empty || !venue) return { ok: false, error: problems.items };
+  const financing = Object.fromEntries(held.flatMap((spec) => {
+    const rates = financingOf(spec, warnings);
+    return rates ? [[spec.name, rates] as const] : [];
+  }));
   const snapshot: SnapshotJson = {
-    venue,
+    venue: withTripleDay(venue, held, profile, warnings),
+    ...(Object.keys(financing).length ? { financing } : {}),
     account: { currency: account.currency, balance: amountText(account.balance, account.currencyDigits) },
     instruments: holdings.instruments,
     positions: holdings.positions,

@@ -1,11 +1,12 @@
 /**
  * The calculator's form over the snapshot JSON (report.md): the account, the positions, their marks,
- * the shocks, the instruments the venue does not have built in (JSON), and a box to paste a whole
- * snapshot. Every edit hands back a whole new snapshot; what the form does not model stays in it.
+ * their funding or financing rates, the shocks, the instruments the venue does not have built in
+ * (JSON), and a box to paste a whole snapshot. Every edit hands back a whole new snapshot; what the form does not model stays in it.
  * A position's stop-loss and take-profit follow it when its id changes.
  */
 import { AccountFields } from './AccountFields.js';
 import type { Order, OrderKey, Orders } from './calculator-state.js';
+import { HoldingFields } from './HoldingFields.js';
 import { JsonField } from './JsonField.js';
 import { MarksFields } from './MarksFields.js';
 import { PositionsFields } from './PositionsFields.js';
@@ -61,6 +62,8 @@ export function CalculatorForm({ snapshot, orders, problems, orderErrors, onChan
         onRemove={(index) => edit(removePosition(snapshot, index))} />
       <h3>Marks</h3>
       <MarksFields snapshot={snapshot} problems={problems} onSnapshot={edit} />
+      <h3>Holding costs</h3>
+      <HoldingFields snapshot={snapshot} problems={problems} onSnapshot={edit} />
       <h3>Shocks</h3>
       <ShocksFields snapshot={snapshot} problems={problems} onSnapshot={edit} />
       <h3>Instruments</h3>

@@ -18,6 +18,7 @@ import {
   abs, compare, decimal, formatProblem, isPositive, normalize, parseDecimal, parseSnapshot, reportFromJson, rescale, sum,
   toDecimalString, type AccountSnapshot, type Decimal, type DeficitPolicy, type ReportJson, type VenueProfile,
 } from '../../../core/index.js';
+import { withoutHoldingRates } from './holding-edit.js';
 import type { Leaf } from '../../lib/figures.js';
 import { money, percent } from '../../lib/format.js';
 
@@ -41,10 +42,13 @@ export function remembered<T>(key: string, compute: () => T): T {
   return value;
 }
 
-/** The report of the snapshot with `shocks` replaced; the snapshot was accepted, so a refusal is a bug. */
+/**
+ * The report of the snapshot with `shocks` replaced; the snapshot was accepted, so a refusal is a bug.
+ * Its holding rates are left out: a gap's figures do not depend on them, and the panels ask often.
+ */
 export function reportWithShocks(snapshot: Snapshot, moves: readonly string[]): ReportJson {
   return remembered(`report\u0000${JSON.stringify(snapshot)}\u0000${moves.join(',')}`, () => {
-    const result = reportFromJson({ ...snapshot, shocks: moves });
+    const result = reportFromJson({ ...withoutHoldingRates(snapshot), shocks: moves });
     if (!result.ok) throw new Error(`the core refused a snapshot it had accepted: ${result.error.map(formatProblem).join('; ')}`);
     return result.value;
   });

@@ -10,6 +10,7 @@ import { formatProblem, reportFromJson, type ReportJson } from '../../../core/in
 import type { OrderKey, Orders } from './calculator-state.js';
 import { childPath } from './problem-fields.js';
 import { asRecord, withKey } from './snapshot-edit.js';
+import { withoutHoldingRates } from './holding-edit.js';
 
 export const LINE_KINDS = ['takeProfit', 'entry', 'mark', 'marginCall', 'liquidation', 'bankruptcy', 'stopLoss'] as const;
 export type LineKind = (typeof LINE_KINDS)[number];
@@ -48,7 +49,7 @@ type Priced = { readonly ok: true; readonly report: ReportJson } | { readonly ok
 /** The report with `symbol`'s mark at `price`, or the core's message for that mark. */
 function reportAt(snapshot: unknown, symbol: string, price: string): Priced {
   const marks = withKey(asRecord(snapshot).marks, symbol, price);
-  const result = reportFromJson(withKey(snapshot, 'marks', marks));
+  const result = reportFromJson(withoutHoldingRates(withKey(snapshot, 'marks', marks)));
   if (result.ok) return { ok: true, report: result.value };
   const own = result.error.find((problem) => problem.path === childPath('marks', symbol));
   return { ok: false, message: own ? own.message : result.error.map(formatProblem).join('; ') };

@@ -8,6 +8,7 @@
  */
 import { formatProblem, type Problem } from '../../../core/index.js';
 import { asList, asRecord, markSymbols, POSITION_KEYS, type JsonRecord } from './snapshot-edit.js';
+import { holdingSymbols, holdingTerms } from './holding-edit.js';
 
 /** The core's notation for a child: `marks.BTCUSDT`, `marks["BTC/USD"]`, `positions[2]`. */
 export function childPath(base: string, key: string | number): string {
@@ -39,7 +40,22 @@ export function formFields(snapshot: unknown): Set<string> {
   });
   for (const symbol of markSymbols(snapshot)) fields.add(childPath('marks', symbol));
   asList(asRecord(snapshot).shocks).forEach((_, index) => fields.add(childPath('shocks', index)));
+  for (const key of holdingFieldKeys(snapshot)) fields.add(key);
   return fields;
+}
+
+/** The holding fields (HoldingFields.tsx): both sections, each funding rate, each financing entry and its figures. */
+function holdingFieldKeys(snapshot: unknown): string[] {
+  const terms = holdingTerms(snapshot);
+  const keys = ['funding', 'financing'];
+  if (terms.fundingIntervalHours !== undefined) keys.push(...holdingSymbols(snapshot, 'funding').map((symbol) => childPath('funding', symbol)));
+  if (terms.financing) {
+    for (const symbol of holdingSymbols(snapshot, 'financing')) {
+      const path = childPath('financing', symbol);
+      keys.push(path, ...['longRate', 'shortRate', 'longPoints', 'shortPoints'].map((key) => childPath(path, key)));
+    }
+  }
+  return keys;
 }
 
 const inside = (path: string, base: string): boolean => path.startsWith(`${base}.`) || path.startsWith(`${base}[`);
@@ -51,6 +67,7 @@ function enclosingField(path: string, fields: ReadonlySet<string>): string | und
   if (position && fields.has(position)) return position;
   if (inside(path, 'marks')) return 'marks';
   if (inside(path, 'shocks')) return 'shocks';
+  for (const base of ['funding', 'financing']) if (inside(path, base)) return base;
   return undefined;
 }
 

@@ -18,6 +18,11 @@ const POSITION_FIGURES = [
 const SHOCK_FIGURES = ['move', 'pnl', 'equity', 'status', 'liquidated', 'clientLoss', 'debt', 'venueLoss', 'equityAfter'] as const;
 const CLOSED_FIGURES = ['position', 'quantity', 'price', 'pnl'] as const;
 const WARNING_FIGURES = ['code', 'message'] as const;
+const HOLDING_FIGURES = [
+  'basis', 'kind', 'paymentHours', 'perPayment', 'perDay', 'paymentsToMarginCall', 'daysToMarginCall', 'paymentsToLiquidation', 'daysToLiquidation',
+] as const;
+const HOLDING_POSITION_FIGURES = ['id', 'perPayment', 'perDay', 'paymentsToLiquidation', 'daysToLiquidation'] as const;
+const HORIZON_FIGURES = ['1', '7', '30'] as const;
 
 const has = (keys: readonly string[], key: string | undefined): boolean => key !== undefined && keys.includes(key);
 
@@ -36,6 +41,13 @@ function laidOut(path: string): boolean {
       if (third === 'marks') return fourth !== undefined; // a symbol may hold a dot
       if (third === 'closed') return index(fourth) && has(CLOSED_FIGURES, fifth) && sixth === undefined;
       return has(SHOCK_FIGURES, third) && fourth === undefined;
+    case 'holding':
+      if (second === 'positions') {
+        if (!index(third)) return false;
+        if (fourth === 'liquidationPriceAfter') return has(HORIZON_FIGURES, fifth) && sixth === undefined;
+        return has(HOLDING_POSITION_FIGURES, fourth) && fifth === undefined;
+      }
+      return has(HOLDING_FIGURES, second) && third === undefined;
     default: return false;
   }
 }

@@ -4,6 +4,7 @@
  * gap; a venue that cannot hold the positions is given the core's own problems (formatProblem).
  */
 import { BUILT_IN_VENUES, formatProblem, reportFromJson, type DeficitPolicy, type ReportJson } from '../../../core/index.js';
+import { withoutHoldingRates } from './holding-edit.js';
 import { basisPointMove, deficitWords, directionsAtRisk, parsedSnapshot, remembered, text, type Snapshot } from './analysis.js';
 
 export type CompareResult =
@@ -33,7 +34,8 @@ export function comparisonGap(report: ReportJson): string | null {
 }
 
 function compareResult(snapshot: Snapshot, venue: unknown, gap: string | null, policy: DeficitPolicy | undefined): CompareResult {
-  const result = reportFromJson({ ...snapshot, venue, shocks: gap ? [gap] : [] });
+  // Without the holding rates: another venue may charge neither, and no figure compared depends on them.
+  const result = reportFromJson({ ...withoutHoldingRates(snapshot), venue, shocks: gap ? [gap] : [] });
   if (!result.ok) return { ok: false, problems: result.error.map(formatProblem) };
   const report = result.value;
   const [shock] = report.shocks;

@@ -1,0 +1,200 @@
+// The calculator's cost of holding (issue 12, scope 6) in Debian's Chromium: typing a funding rate
+// (a perpetual venue) or an overnight swap (an MT5 broker, as yearly rates and as swap points) with
+// the keyboard shows the days to the margin call and to liquidation and the liquidation price after
+// 1, 7 and 30 days, and every figure of the report is exactly the core's (`reportFromJson` of the
+// snapshot the page should now hold, which the URL holds too, and still after a reload). A bad rate
+// shows the core's message under its field; at 360 px, light and dark, no serious axe violation
+// and no page-wide sideways scroll.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { reportFromJson, formatProblem } from '../../src/core/index.js';
+import {
+  appUrl, browserSkipReason, launchBrowser, leafTexts, newContext, openPage, readFigures, seriousViolations, sortedFigures as sorted,
+} from '../support/browser.js';
+
+const skip = browserSkipReason();
+
+type Json = Record<string, unknown>;
+
+const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+
+/** The core's report of a snapshot, every leaf as data-value writes it. */
+function coreFigures(snapshot: Json): Map<string, string> {
+  const result = reportFromJson(snapshot);
+  assert.ok(result.ok, result.ok ? '' : result.error.map(formatProblem).join('\n'));
+  return leafTexts(result.value);
+}
+
+/** Waits (bounded) until the report shows exactly `expected`; the assertion that follows shows any difference. */
+async function waitForFigures(page: Page, expected: ReadonlyMap<string, string>): Promise<void> {
+  await page.waitForFunction((entries) => {
+    const dom = (globalThis as unknown as { document: { querySelectorAll: (query: string) => ArrayLike<{ getAttribute: (name: string) => string | null }> } }).document;
+    const seen = new Map(Array.from(dom.querySelectorAll('[data-report] [data-field]')).map((node) => [node.getAttribute('data-field'), node.getAttribute('data-value')]));
+    return seen.size === entries.length && entries.every(([field, value]) => seen.get(field) === value);
+  }, [...expected], { timeout: 15_000 }).catch(() => undefined);
+}
+
+async function assertCoreReport(page: Page, snapshot: Json, label: string): Promise<void> {
+  const expected = coreFigures(snapshot);
+  await waitForFigures(page, expected);
+  assert.deepStrictEqual(sorted(await readFigures(page, '[data-report]')), sorted(expected), label);
+}
+
+async function urlSnapshot(page: Page): Promise<unknown> {
+  const hash = String(await page.evaluate('location.hash'));
+  const encoded = new URLSearchParams(hash.slice(hash.indexOf('?') + 1)).get('s');
+  assert.ok(encoded, `the URL carries the snapshot: ${hash}`);
+  return JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as unknown;
+}
+
+// The focused element's name as a keyboard user meets it: "Overnight swap of EURUSD › Long swap of EURUSD".
+const ACTIVE_NAME = `(() => {
+  const element = document.activeElement;
+  if (!element || element === document.body) return '';
+  const fieldset = element.closest('fieldset');
+  const legend = fieldset && fieldset.querySelector('legend') ? fieldset.querySelector('legend').textContent.trim() + ' › ' : '';
+  const label = element.labels && element.labels.length ? element.labels[0].textContent : (element.getAttribute('aria-label') || element.textContent || '');
+  return legend + label.trim();
+})()`;
+
+async function tabTo(page: Page, name: RegExp): Promise<void> {
+  for (let presses = 0; presses < 400; presses += 1) {
+    if (name.test(String(await page.evaluate(ACTIVE_NAME)))) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`no element named ${String(name)} reached with Tab`);
+}
+
+async function fill(page: Page, name: RegExp, text: string): Promise<void> {
+  await tabTo(page, name);
+  await page.keyboard.press('ControlOrMeta+A');
+  if (text === '') await page.keyboard.press('Delete');
+  else await page.keyboard.type(text);
+}
+
+/** Chooses an option of the focused select with the arrow keys. */
+async function choose(page: Page, value: string): Promise<void> {
+  const state = JSON.parse(String(await page.evaluate(`JSON.stringify({ value: document.activeElement.value, options: [...document.activeElement.options].map((option) => option.value) })`))) as { value: string; options: string[] };
+  const from = state.options.indexOf(state.value);
+  const to = state.options.indexOf(value);
+  assert.ok(to >= 0, `option ${value} among ${state.options.join(', ')}`);
+  for (let step = 0; step < Math.abs(to - from); step += 1) await page.keyboard.press(to > from ? 'ArrowDown' : 'ArrowUp');
+  assert.equal(await page.evaluate('document.activeElement.value'), value, 'the select took the option');
+}
+
+const PERPETUAL: Json = {
+  venue: 'binance-usdm',
+  account: { currency: 'USDT', balance: '6000' },
+  positions: [
+    { id: 'btc', instrument: 'BTCUSDT', side: 'long', quantity: '1', entryPrice: '50000', leverage: '20', isolatedMargin: '2500' },
+    { id: 'eth', instrument: 'ETHUSDT', side: 'short', quantity: '10', entryPrice: '3000', leverage: '10' },
+  ],
+  marks: { BTCUSDT: '50000', ETHUSDT: '3000' },
+};
+
+const BROKER: Json = {
+  venue: 'mt5-standard',
+  account: { currency: 'USD', balance: '1500' },
+  positions: [{ id: 'eur', instrument: 'EURUSD', side: 'long', quantity: '100000', entryPrice: '1.10000', leverage: '100' }],
+  marks: { EURUSD: '1.10000' },
+};
+
+const figure = (page: Page, field: string): Promise<string | null> =>
+  page.locator(`[data-report] [data-field="${field}"]`).getAttribute('data-value');
+
+describe('the calculator: the cost of holding', { skip }, () => {
+  let browser: Browser;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('a funding rate typed per instrument: the core\'s days to liquidation and prices after 1, 7, 30 days, kept in the URL', async () => {
+    const context = await newContext(browser, { width: 1280 });
+    const { page, errors } = await openPage(context, appUrl(`#/calculator?s=${base64url(PERPETUAL)}`));
+    await page.waitForSelector('[data-report] [data-field="account.equity"]');
+    assert.equal(await page.locator('[data-report] [data-field^="holding."]').count(), 0, 'no holding figures without a rate');
+    await fill(page, /^Funding rate of BTCUSDT per 8 h$/, '0.0001');
+    await fill(page, /^Funding rate of ETHUSDT per 8 h$/, '0.0003');
+    const funded = { ...PERPETUAL, funding: { BTCUSDT: '0.0001', ETHUSDT: '0.0003' } };
+    await assertCoreReport(page, funded, 'funding typed');
+    // The hand-worked case of test/holding-costs.test.ts: the isolated BTC long pays 5 USDT every 8 h,
+    // 460 payments to its liquidation = 153.33 days; its liquidation price after 30 days 48 142.5.
+    assert.equal(await figure(page, 'holding.positions.0.daysToLiquidation'), '153.33');
+    assert.equal(await figure(page, 'holding.positions.0.liquidationPriceAfter.30'), '48142.5');
+    assert.ok(await page.getByRole('heading', { name: 'Cost of holding' }).isVisible());
+    assert.deepStrictEqual(await urlSnapshot(page), funded);
+    await page.reload();
+    await assertCoreReport(page, funded, 'funding, reloaded');
+    // Clearing the rates takes the figures away, and the field from the snapshot.
+    await fill(page, /^Funding rate of BTCUSDT per 8 h$/, '');
+    await fill(page, /^Funding rate of ETHUSDT per 8 h$/, '');
+    await assertCoreReport(page, PERPETUAL, 'rates cleared');
+    assert.deepStrictEqual(await urlSnapshot(page), PERPETUAL);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('an overnight swap at an MT5 broker, as yearly rates and then as swap points', async () => {
+    const context = await newContext(browser, { width: 1280 });
+    const { page, errors } = await openPage(context, appUrl(`#/calculator?s=${base64url(BROKER)}`));
+    await page.waitForSelector('[data-report] [data-field="account.equity"]');
+    await fill(page, /^Overnight swap of EURUSD › Long swap of EURUSD$/, '-0.05');
+    await fill(page, /^Overnight swap of EURUSD › Short swap of EURUSD$/, '0.01');
+    const byRate = { ...BROKER, financing: { EURUSD: { longRate: '-0.05', shortRate: '0.01' } } };
+    await assertCoreReport(page, byRate, 'yearly rates typed');
+    // 110 000 × 5 % / 365 = 15.07 a night: the margin call after 27 nights, the stop-out after 64.
+    assert.equal(await figure(page, 'holding.daysToMarginCall'), '27.00');
+    assert.equal(await figure(page, 'holding.daysToLiquidation'), '64.00');
+    assert.deepStrictEqual(await urlSnapshot(page), byRate);
+    await tabTo(page, /^Overnight swap of EURUSD › Swap of EURUSD in$/);
+    await choose(page, 'points');
+    await fill(page, /^Overnight swap of EURUSD › Long swap of EURUSD$/, '-6.5');
+    await fill(page, /^Overnight swap of EURUSD › Short swap of EURUSD$/, '1.2');
+    const byPoints = { ...BROKER, financing: { EURUSD: { longPoints: '-6.5', shortPoints: '1.2' } } };
+    await assertCoreReport(page, byPoints, 'swap points typed');
+    assert.equal(await figure(page, 'holding.daysToLiquidation'), '147.00');
+    assert.deepStrictEqual(await urlSnapshot(page), byPoints);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('a bad rate: the core\'s message under the field, naming the value', async () => {
+    const context = await newContext(browser);
+    const { page, errors } = await openPage(context, appUrl(`#/calculator?s=${base64url(PERPETUAL)}`));
+    await page.waitForSelector('[data-report] [data-field="account.equity"]');
+    await fill(page, /^Funding rate of BTCUSDT per 8 h$/, '1.5');
+    const field = page.getByLabel('Funding rate of BTCUSDT per 8 h', { exact: true });
+    await assert.doesNotReject(field.and(page.locator('[aria-invalid="true"]')).waitFor());
+    const describedBy = await field.getAttribute('aria-describedby');
+    assert.ok(describedBy);
+    const message = await page.locator(`[id="${describedBy.split(' ').find((id) => id.endsWith('-error'))}"]`).textContent();
+    assert.match(message ?? '', /below 1 .*got "1\.5"/);
+    assert.equal(await page.locator('[data-report]').count(), 0, 'no report from a snapshot with a problem');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    test(`at 360 px, ${colorScheme}: no serious axe violation and no sideways scroll, with the holding figures`, async () => {
+      const context = await newContext(browser, { width: 360, colorScheme });
+      const accounts = [
+        { ...PERPETUAL, funding: { BTCUSDT: '0.0001', ETHUSDT: '0.0003' } },
+        { ...BROKER, financing: { EURUSD: { longRate: '-0.05', shortRate: '0.01' } } },
+      ];
+      for (const account of accounts) {
+        const { page, errors } = await openPage(context, appUrl(`#/calculator?s=${base64url(account)}`));
+        await page.waitForSelector('[data-report] [data-field="holding.daysToLiquidation"]');
+        assert.deepEqual(errors, []);
+        const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+        assert.equal(overflow, 0, `no sideways scroll at 360 px at ${String(account.venue)}`);
+        assert.deepEqual(await seriousViolations(page), [], String(account.venue));
+        await page.close();
+      }
+      await context.close();
+    });
+  }
+});
