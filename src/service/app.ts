@@ -10,7 +10,7 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance, type F
 import { authenticate, type Principal } from './auth/authorize.js';
 import type { ServiceContext } from './context.js';
 import { ServiceError, errorBody, problem, PROBLEM_CONTENT_TYPE, type FieldError } from './problem.js';
-import { DECIMAL_PATTERN } from './schemas.js';
+import { COMMAND_TYPES_TAKEN, DECIMAL_PATTERN } from './schemas.js';
 import { accountRoutes } from './routes/accounts.js';
 import { adminRoutes } from './routes/admin.js';
 import { eventRoutes } from './routes/events.js';
@@ -73,8 +73,7 @@ function fieldError(error: ErrorObject): FieldError {
     case 'const': return { field: base, message: `must be ${JSON.stringify(params.allowedValue)}, got ${describe(error.data)}` };
     case 'enum': return { field: base, message: `must be one of ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}, got ${describe(error.data)}` };
     case 'discriminator': {
-      const allowed = ['deposit', 'withdraw', 'open', 'close', 'stop-loss', 'take-profit', 'add-margin', 'debt'];
-      return { field: child('type'), message: `must be one of ${allowed.join(', ')}${params.tagValue === undefined ? '' : `, got ${describe(params.tagValue)}`}` };
+      return { field: child('type'), message: `must be one of ${COMMAND_TYPES_TAKEN.join(', ')}${params.tagValue === undefined ? '' : `, got ${describe(params.tagValue)}`}` };
     }
     case 'anyOf': {
       const branches = (error.parentSchema as { anyOf?: { const?: unknown }[] } | undefined)?.anyOf ?? [];

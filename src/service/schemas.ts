@@ -38,6 +38,12 @@ export const Snapshot = Type.Object({
   positions: Type.Optional(Type.Array(Position, { maxItems: 10_000 })),
   marks: Type.Optional(Type.Record(Type.String(), decimal('mark price'))),
   shocks: Type.Optional(Type.Array(decimal('a relative move of every mark'), { maxItems: 100 })),
+  funding: Type.Optional(Type.Record(Type.String(), decimal('the current funding rate per interval; longs pay a positive one'),
+    { description: 'by instrument: the report gives the days to liquidation at these rates' })),
+  financing: Type.Optional(Type.Record(Type.String(), Type.Object({
+    longRate: Type.Optional(decimal('yearly, on notional; positive credits the holder')), shortRate: Type.Optional(decimal('yearly, on notional')),
+    longPoints: Type.Optional(decimal('MT5 swap points a night')), shortPoints: Type.Optional(decimal('MT5 swap points a night')),
+  }, { additionalProperties: false }), { description: 'overnight financing by instrument: the report gives the days to liquidation at these rates' })),
 }, { additionalProperties: false, description: 'an account at one venue (spec/report.md)' });
 
 export const Market = Type.Object({
@@ -65,18 +71,29 @@ export const CreateAccount = Type.Object({
 export type CreateAccount = Static<typeof CreateAccount>;
 
 const timed = { time: Type.Optional(time) };
+/** How an open or a close trades, for its fee (spec/engine.md): a taker unless it says otherwise, at the venue's rate unless it names one. */
+const execution = {
+  liquidity: Type.Optional(Type.Union([Type.Literal('maker'), Type.Literal('taker')], { description: 'the fee side: "taker" (the default) or "maker"' })),
+  feeRate: Type.Optional(decimal('the fee as a fraction of the filled notional, |rate| < 1 (negative: a rebate); the venue\'s maker or taker rate when absent')),
+};
 const commandBranches = [
   Type.Object({ type: Type.Literal('deposit'), amount: decimal('amount'), ...timed }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('withdraw'), amount: decimal('amount'), ...timed }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('funding'), instrument: symbol, rate: decimal('a funding rate: a fraction of notional, longs pay a positive one'), ...timed }, { additionalProperties: false }),
   Type.Object({
-    type: Type.Literal('open'), ...timed,
+    type: Type.Literal('financing'), instrument: symbol, ...timed,
+    longRate: Type.Optional(decimal('yearly, on notional; positive credits the holder')), shortRate: Type.Optional(decimal('yearly, on notional')),
+    longPoints: Type.Optional(decimal('MT5 swap points a night')), shortPoints: Type.Optional(decimal('MT5 swap points a night')),
+    days: Type.Optional(decimal('nights')), dayCount: Type.Optional(decimal('days in the year: 360 or 365')),
+  }, { additionalProperties: false }),
+  Type.Object({
+    type: Type.Literal('open'), ...timed, ...execution,
     position: Type.Object({
       id: Type.String({ minLength: 1, maxLength: 64 }), instrument: symbol, side: Type.Union([Type.Literal('long'), Type.Literal('short')]),
       quantity: decimal('quantity'), leverage: Type.Optional(decimal('leverage')), isolatedMargin: Type.Optional(decimal('isolated margin')),
     }, { additionalProperties: false }),
   }, { additionalProperties: false }),
-  Type.Object({ type: Type.Literal('close'), position: Type.String({ maxLength: 64 }), quantity: Type.Optional(decimal('quantity')), ...timed }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('close'), position: Type.String({ maxLength: 64 }), quantity: Type.Optional(decimal('quantity')), ...timed, ...execution }, { additionalProperties: false }),
   Type.Object({
     type: Type.Literal('stop-loss'), position: Type.String({ maxLength: 64 }), ...timed,
     price: Type.Optional(decimal('trigger price')), loss: Type.Optional(decimal('a loss in money')), lossPercent: Type.Optional(decimal('a fraction of the balance')),
@@ -98,17 +115,38 @@ export const Command = Type.Unsafe<Record<string, unknown>>({
   description: 'one engine command (spec/engine.md) other than "mark": prices come from POST /v1/prices',
 });
 
-const Prices = Type.Record(Type.String(), decimal('price'), {
-  description: 'instrument -> price', minProperties: 1, maxProperties: 1000, propertyNames: { minLength: 1, maxLength: 64 },
+const bySymbol = { minProperties: 1, maxProperties: 1000, propertyNames: { minLength: 1, maxLength: 64 } };
+const Prices = Type.Record(Type.String(), decimal('price'), { ...bySymbol, description: 'instrument -> price' });
+const Funding = Type.Record(Type.String(), decimal('a funding rate: a fraction of notional, longs pay a positive one, |rate| < 1'), {
+  ...bySymbol,
+  description: 'instrument -> funding rate: a "funding" command, at the tick\'s time and after its prices, for every account holding the instrument',
 });
-const Tick = Type.Object({ venue: Type.Optional(Type.String({ maxLength: 64 })), ...timed, prices: Prices }, { additionalProperties: false });
-export const PriceBody = Type.Object({
-  venue: Type.Optional(Type.String({ maxLength: 64, description: 'the built-in venue whose accounts the tick reaches; all when absent' })),
+const FinancingTerms = Type.Object({
+  longRate: Type.Optional(decimal('yearly, on notional; positive credits the holder')), shortRate: Type.Optional(decimal('yearly, on notional')),
+  longPoints: Type.Optional(decimal('MT5 swap points a night')), shortPoints: Type.Optional(decimal('MT5 swap points a night')),
+  days: Type.Optional(decimal('nights; one, or three on the venue\'s triple day, when absent')), dayCount: Type.Optional(decimal('days in the year: 360 or 365')),
+}, { additionalProperties: false, description: 'a "financing" command\'s terms: longRate and shortRate, or longPoints and shortPoints' });
+const Financing = Type.Record(Type.String(), FinancingTerms, {
+  ...bySymbol,
+  description: 'instrument -> overnight financing terms: a "financing" command, at the tick\'s time and after its prices and funding, for every account holding the instrument',
+});
+const tickFields = {
   ...timed,
   prices: Type.Optional(Prices),
+  funding: Type.Optional(Funding),
+  financing: Type.Optional(Financing),
+};
+const Tick = Type.Object({ venue: Type.Optional(Type.String({ maxLength: 64 })), ...tickFields }, {
+  additionalProperties: false, description: 'prices, funding or financing (at least one), at the tick\'s venue and time',
+});
+export const PriceBody = Type.Object({
+  venue: Type.Optional(Type.String({ maxLength: 64, description: 'the built-in venue whose accounts the tick reaches; all when absent' })),
+  ...tickFields,
   ticks: Type.Optional(Type.Array(Tick, { minItems: 1, maxItems: 100_000, description: 'several ticks, applied in order' })),
-}, { additionalProperties: false, description: 'one tick ({"venue"?, "time"?, "prices"}) or several ({"ticks": [...]})' });
+}, { additionalProperties: false, description: 'one tick ({"venue"?, "time"?, "prices"?, "funding"?, "financing"?}) or several ({"ticks": [...]})' });
 export type PriceBody = Static<typeof PriceBody>;
+/** The command types the commands endpoint takes, for its messages. */
+export const COMMAND_TYPES_TAKEN: readonly string[] = commandBranches.map((branch) => String((branch.properties as { type: { const: unknown } }).type.const));
 export type TickBody = Static<typeof Tick>;
 
 export const CreateKey = Type.Object({

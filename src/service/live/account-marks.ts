@@ -9,6 +9,10 @@
  *   account's own time (set by a command that carried a later one) is in its past and skips it.
  * - A deadline (a Reg T cure period ending) is a `mark` of the account's own marks of the
  *   instruments it holds, at the deadline: the command that carries the time.
+ * - A tick's funding rate or financing terms for an instrument are, after the tick's mark, one
+ *   `funding` or `financing` command each (funding first, then financing, in the tick's order), at
+ *   the tick's time, for an account with a position on that instrument and a mark for it (the
+ *   payment is on notional at the mark); the same venue and time rules as the mark.
  * - An open at a price other than the account's mark is preceded by a mark of the feed's latest
  *   price for its instrument, at the open's time.
  */
@@ -21,6 +25,7 @@ import { asInstrumentId, type InstrumentId, type Price } from '../../core/money/
 import { ProblemList } from '../../core/snapshot/input-reader.js';
 import type { CommandJson } from './entries.js';
 import { conversionPairs } from '../../core/instrument/conversion.js';
+import { paymentCommandJson, type TickPayment } from './ticks.js';
 
 /** The built-in venue id an account's venue JSON is or extends. */
 export function venueKeyOf(venue: unknown): string {
@@ -59,6 +64,19 @@ export function tickMark(state: EngineState, venueKey: string, tickVenue: string
     subset.set(asInstrumentId(symbol), price);
   }
   return subset ? { type: 'mark', time, prices: subset } : null;
+}
+
+/**
+ * The `funding` or `financing` command a tick's payment is to an account, or null when the tick
+ * does not reach it (another venue, or in its past), or it has no position on the instrument, or
+ * no mark to take the notional at (the engine would refuse it: nothing is due).
+ */
+export function tickPayment(state: EngineState, venueKey: string, tickVenue: string | undefined, payment: TickPayment, time: Instant): CommandJson | null {
+  if (tickVenue !== undefined && tickVenue !== venueKey) return null;
+  if (state.time && time.ms < state.time.ms) return null;
+  if (!state.snapshot.positions.some((position) => position.instrument.symbol === payment.instrument)) return null;
+  if (!state.snapshot.marks.has(asInstrumentId(payment.instrument))) return null;
+  return paymentCommandJson(payment, time.text);
 }
 
 /** A deadline's mark: the account's own marks of what it holds, at `time`; null when it holds nothing. */

@@ -11,12 +11,23 @@
 /** One engine command as spec/engine.md writes it (a "mark", "open", "deposit", ...). */
 export type CommandJson = Readonly<Record<string, unknown>> & { readonly type: string; readonly time: string };
 
-/** One tick of the price feed, as applied: `time` always present. */
+/**
+ * One tick of the price feed, as applied: `time` always present. Beside (or instead of) prices it
+ * may carry perpetual funding rates and overnight financing terms, each a `funding` or `financing`
+ * command for every account holding the instrument, after the tick's prices.
+ */
 export interface TickJson {
   readonly venue?: string;
   readonly time: string;
-  readonly prices: Readonly<Record<string, string>>;
+  readonly prices?: Readonly<Record<string, string>>;
+  /** instrument -> funding rate (a fraction of notional; longs pay a positive one). */
+  readonly funding?: Readonly<Record<string, string>>;
+  /** instrument -> a financing command's terms: longRate and shortRate, or longPoints and shortPoints; days, dayCount. */
+  readonly financing?: Readonly<Record<string, FinancingTerms>>;
 }
+
+/** The fields of a `financing` command (spec/engine.md) but its type, instrument and time. */
+export type FinancingTerms = Readonly<Record<string, string>>;
 
 export const KEY_SCOPES = ['prices:write', 'accounts:read', 'accounts:write'] as const;
 export type KeyScope = (typeof KEY_SCOPES)[number];

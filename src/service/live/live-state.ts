@@ -8,7 +8,9 @@
  * risk index (risk-index.ts) names only the accounts the tick can cross; those are stepped, in
  * creation order. The others cannot have an event (quiet-band.ts), so for them a mark changes the
  * marks, the time and the sequence only, and that is done lazily: their tick class counts the tick
- * (tick-classes.ts) and `materialize` applies it when the account is next read or stepped. The
+ * (tick-classes.ts) and `materialize` applies it when the account is next read or stepped. A
+ * tick's funding and financing move money, which no band speaks for: every account holding a paid
+ * instrument is stepped for them (after its mark), and its bands are computed afresh. The
  * reference for all of this is the naive fold in scenario-export.ts, which steps every mark; the
  * service's differential tests hold the two to the same events and the same state hash.
  */
@@ -19,11 +21,12 @@ import {
 import { add, decimal, subtract, type Decimal } from '../../core/money/decimal.js';
 import type { Price } from '../../core/money/units.js';
 import {
-  commandFromJson, commandToJson, deadlineMark, heldInstruments, openMark, sameDecimal, tickMark, venueKeyOf,
+  commandFromJson, commandToJson, deadlineMark, heldInstruments, openMark, sameDecimal, tickMark, tickPayment, venueKeyOf,
 } from './account-marks.js';
 import type { CommandJson, KeyScope, LedgerEntry, StoredEvent } from './entries.js';
 import type { LiveAccount } from './live-account.js';
 import { quietBands } from './quiet-band.js';
+import { InstrumentRegistry } from './instrument-registry.js';
 import { RiskIndex } from './risk-index.js';
 import { parseTick, type ParsedTick } from './ticks.js';
 import { TickClasses } from './tick-classes.js';
@@ -95,6 +98,8 @@ export class LiveState {
   readonly feed = new Map<string, Map<string, Price>>(VENUE_KEYS.map((venue) => [venue, new Map()]));
   readonly classes = new TickClasses();
   readonly index = new RiskIndex();
+  /** What a funding or financing tick may name, per venue (checked at the edge, before the fold). */
+  readonly instruments = new InstrumentRegistry();
   readonly keys = new Map<string, KeyRecord>();
   readonly webhooks = new Map<string, WebhookRecord>();
   adminKeyHash: string | null = null;
@@ -291,6 +296,7 @@ export class LiveState {
     };
     this.accounts.set(account.id, account);
     this.slots.push(account);
+    this.instruments.add(account.venueKey, account.state.instruments.values());
     this.keys.set(entry.body.key.id, { id: entry.body.key.id, hash: entry.body.key.hash, scopes: [], account: account.id, revoked: false });
     this.count(account.state, 1);
     this.rekey(account);
@@ -309,6 +315,7 @@ export class LiveState {
     };
     this.accounts.set(account.id, account);
     this.slots.push(account);
+    this.instruments.add(account.venueKey, account.state.instruments.values());
     this.count(account.state, 1);
     this.rekey(account, { ranges: saved.ranges, syncCount: saved.syncCount, always: saved.always });
     return account;
@@ -337,12 +344,40 @@ export class LiveState {
       this.classes.tick(venue, tick.prices.keys(), tick.time, this.tickCount);
     }
     if (tick.time.ms > this.feedLastMs) this.feedLastMs = tick.time.ms;
-    for (const slot of slots) {
+    const marked = new Set(slots);
+    const payers = this.payers(tick, venues);
+    for (const slot of [...new Set([...slots, ...payers])].sort((a, b) => a - b)) {
       const account = this.slots[slot] as LiveAccount;
-      const mark = tickMark(account.state, account.venueKey, tick.venue, tick.prices, tick.time);
+      if (marked.has(slot)) {
+        const mark = tickMark(account.state, account.venueKey, tick.venue, tick.prices, tick.time);
+        this.stepped += 1;
+        if (mark) this.afterStep(account, step(account.state, mark), seq, events);
+        else this.rekey(account);
+      }
+      if (payers.has(slot)) this.pay(account, tick, seq, events);
+    }
+  }
+
+  /**
+   * The accounts a tick's funding or financing may reach: every one keyed under a paid instrument
+   * at the tick's venues, banded or not. A payment moves money, so no quiet band speaks for it.
+   */
+  private payers(tick: ParsedTick, venues: readonly string[]): Set<number> {
+    const found = new Set<number>();
+    for (const payment of tick.payments) {
+      for (const venue of venues) for (const slot of this.index.holders(venue, payment.instrument)) found.add(slot);
+    }
+    return found;
+  }
+
+  /** Steps a tick's funding and financing commands on one account, after its mark (applied lazily or stepped). */
+  private pay(account: LiveAccount, tick: ParsedTick, seq: number, events: StoredEvent[]): void {
+    for (const payment of tick.payments) {
+      const state = this.materialize(account);
+      const json = tickPayment(state, account.venueKey, tick.venue, payment, tick.time);
+      if (!json) continue;
       this.stepped += 1;
-      if (mark) this.afterStep(account, step(account.state, mark), seq, events);
-      else this.rekey(account);
+      this.afterStep(account, step(state, commandFromJson(state, json)), seq, events);
     }
   }
 

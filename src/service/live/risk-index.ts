@@ -91,6 +91,8 @@ interface Bucket {
   readonly low: BandHeap;
   readonly high: BandHeap;
   readonly always: Set<number>;
+  /** Every account keyed here, banded or always: those a funding tick on the instrument must step. */
+  readonly holders: Set<number>;
   /** Accounts with current entries in the heaps. */
   live: number;
 }
@@ -99,6 +101,8 @@ export interface AccountKeys {
   /** Per instrument the account holds: its band, or 'always'. */
   readonly ranges: ReadonlyMap<string, { readonly lo: number; readonly hi: number } | 'always'>;
 }
+
+const NO_HOLDERS: ReadonlySet<number> = new Set();
 
 export class RiskIndex {
   private readonly buckets = new Map<string, Bucket>();
@@ -110,7 +114,7 @@ export class RiskIndex {
     const key = `${venue}\u0000${symbol}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      bucket = { low: new BandHeap(1), high: new BandHeap(-1), always: new Set(), live: 0 };
+      bucket = { low: new BandHeap(1), high: new BandHeap(-1), always: new Set(), holders: new Set(), live: 0 };
       this.buckets.set(key, bucket);
     }
     return bucket;
@@ -128,6 +132,7 @@ export class RiskIndex {
     this.versions[slot] = (this.versions[slot] as number) + 1;
     for (const key of this.memberships[slot] ?? []) {
       const bucket = this.buckets.get(key) as Bucket;
+      bucket.holders.delete(slot);
       if (!bucket.always.delete(slot)) bucket.live -= 1;
     }
     this.memberships[slot] = undefined;
@@ -141,6 +146,7 @@ export class RiskIndex {
     for (const [symbol, range] of keys.ranges) {
       const bucket = this.bucket(venue, symbol);
       member.push(`${venue}\u0000${symbol}`);
+      bucket.holders.add(slot);
       if (range === 'always') {
         bucket.always.add(slot);
         continue;
@@ -172,6 +178,14 @@ export class RiskIndex {
       if (this.current(high.slots[0] as number, high.versions[0] as number)) out.add(high.slots[0] as number);
       high.pop();
     }
+  }
+
+  /**
+   * Every account at `venue` keyed under `symbol` (whatever its band): the accounts holding it, or
+   * converting through it. A funding payment moves money, which no band speaks for.
+   */
+  holders(venue: string, symbol: string): ReadonlySet<number> {
+    return this.buckets.get(`${venue}\u0000${symbol}`)?.holders ?? NO_HOLDERS;
   }
 
   /** Buckets with accounts, for metrics and tests: [venue\0symbol, live, always]. */

@@ -1,8 +1,9 @@
 /**
  * One account's scenario, read back from the ledger: its starting snapshot and every command the
- * service applied to it since, ticks and deadlines included as the marks they were
- * (account-marks.ts). `stopout replay --summary` of the scenario gives the account's summary, state
- * hash included, so anyone can audit an account offline (spec/service.md).
+ * service applied to it since, ticks and deadlines included as the marks (and the funding and
+ * financing commands) they were (account-marks.ts). `stopout replay --summary` of the scenario
+ * gives the account's summary, state hash included, so anyone can audit an account offline
+ * (spec/service.md).
  *
  * This is also the reference fold: it steps every mark, one account at a time, with no index and
  * nothing lazy. The live fold (live-state.ts) must arrive at the same state and the same events.
@@ -11,7 +12,7 @@ import {
   parseInstant, parseScenario, step,
   type AccountSource, type Command, type EngineEvent, type EngineState,
 } from '../../core/index.js';
-import { commandFromJson, commandToJson, deadlineMark, tickMark, venueKeyOf } from './account-marks.js';
+import { commandFromJson, commandToJson, deadlineMark, tickMark, tickPayment, venueKeyOf } from './account-marks.js';
 import type { CommandJson, SequencedEntry } from './entries.js';
 import { parseTick } from './ticks.js';
 
@@ -71,6 +72,10 @@ export class AccountReplay {
         const tick = parseTick(json);
         const mark = tickMark(this.current, this.venueKey, tick.venue, tick.prices, tick.time);
         if (mark) this.run(mark, commandToJson(mark), false);
+        for (const payment of tick.payments) {
+          const json = tickPayment(this.current, this.venueKey, tick.venue, payment, tick.time);
+          if (json) this.run(commandFromJson(this.current, json), json, false);
+        }
       }
     } else if (entry.type === 'deadline' && entry.account === this.accountId) {
       const time = parseInstant(entry.body.time);
