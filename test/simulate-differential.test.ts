@@ -4,10 +4,17 @@
 // period; two instruments in one cross account), on GBM paths with jumps and weekend gaps, every
 // path must come out the same: the same calls, liquidations, negative balances and debts, on the
 // same observation, with the same loss, debt, venue loss and funds added, to the last bit.
+// Issue 12: the same with perpetual funding (constant, per instrument, from a funding file, at 8-
+// and 1-hour intervals and at a custom venue's 4), overnight financing (yearly rates and swap
+// points, the triple day), and trading fees on the closes a policy makes and the stops that fill:
+// the payments the fast path works out without booking (paying-runner.ts) must book, path by path,
+// what the engine books stepping every observation.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import { parseFundingFile } from '../src/core/replay/funding-file.js';
 import { runBlock, type BlockResult } from '../src/sim/blocks.js';
 import { prepare } from '../src/sim/run.js';
+import type { ModelData } from '../src/sim/simulation.js';
 
 const PATHS = Number(process.env.SIM_DIFFERENTIAL_PATHS ?? 200);
 
@@ -19,7 +26,24 @@ interface Case {
   readonly variants?: readonly Record<string, unknown>[];
   readonly horizonDays?: string;
   readonly steps?: number;
+  /** model.funding / model.financing, and a funding file's rows (issue 12). */
+  readonly funding?: unknown;
+  readonly financing?: unknown;
+  readonly data?: ModelData;
+  /** Whether the case's paths must pay or receive funding, financing or fees (issue 12). */
+  readonly costs?: readonly ('fees' | 'funding' | 'financing')[];
 }
+
+/** Binance's funding history layout (GET /fapi/v1/fundingRate as CSV): rates that flip sign, cycled over the horizon. */
+const FUNDING_FILE = parseFundingFile([
+  'symbol,fundingTime,fundingRate,markPrice',
+  'BTCUSDT,1704067200000,0.00030000,42000.1',
+  'BTCUSDT,1704096000000,0.00120000,42100.5',
+  'BTCUSDT,1704124800000,-0.00050000,41950.0',
+  'ETHUSDT,1704067200000,0.00080000,2250.3',
+  'ETHUSDT,1704096000000,0.00020000,2260.0',
+].join('\n'));
+if (!FUNDING_FILE.ok) throw new Error(JSON.stringify(FUNDING_FILE.error));
 
 const COINM_TIERS = {
   BTCUSD_PERP: {
@@ -169,11 +193,115 @@ const CASES: readonly Case[] = [
     model: { type: 'gbm', volatility: '0.9', drift: '-1', daysPerYear: '252', gaps: { every: 'day', stdev: '0.02' } },
     horizonDays: '20', steps: 40,
   },
+  // Issue 12: funding, financing and fees.
+  {
+    name: 'binance-usdm with funding 0.05 % every 8 hours: cross, isolated, a stop, closing on a call, none',
+    account: { venue: 'binance-usdm', account: { currency: 'USDT', balance: '5000' }, positions: [{ id: 'b', instrument: 'BTCUSDT', side: 'long', quantity: '1', entryPrice: '60000', leverage: '20' }], marks: { BTCUSDT: '60000' } },
+    funding: '0.0005',
+    variants: [
+      { name: 'isolated', isolatedMargin: '3000' }, { name: 'stop', stopLossPercent: '0.2' },
+      { name: 'close', policy: { onMarginCall: 'close' }, venue: { extends: 'binance-usdm', marginCallLevel: '0.5' } },
+      { name: 'no funding', funding: '0' }, { name: 'received', funding: '-0.001', isolatedMargin: '2500' },
+    ],
+    costs: ['fees', 'funding'],
+  },
+  {
+    name: 'binance-coinm: inverse contracts receiving funding per instrument, an isolated short paying it',
+    account: { venue: 'binance-coinm', account: { currency: 'BTC', balance: '0.1' }, instruments: COINM_TIERS, positions: [{ id: 'btc', instrument: 'BTCUSD_PERP', side: 'long', quantity: '100', entryPrice: '40000', leverage: '20' }], marks: { BTCUSD_PERP: '40000' } },
+    funding: { BTCUSD_PERP: '-0.0004' },
+    variants: [{ name: 'isolated', isolatedMargin: '0.02' }, { name: 'short', funding: { BTCUSD_PERP: '0.002' } }],
+    costs: ['funding'],
+  },
+  {
+    name: 'hyperliquid: hourly funding on a position liquidated in parts, with the cooldown',
+    account: { venue: 'hyperliquid', account: { currency: 'USDC', balance: '6000' }, positions: [{ id: 'btc', instrument: 'BTC', side: 'long', quantity: '4', entryPrice: '50000', leverage: '40' }], marks: { BTC: '50000' } },
+    funding: '0.0001',
+    variants: [{ name: 'small', leverage: '10', isolatedMargin: '500' }],
+    costs: ['funding'],
+  },
+  {
+    name: 'a custom venue: funding every 4 hours, its own fees, a funding file cycled over two instruments, stops',
+    account: {
+      venue: { extends: 'binance-usdm', fundingIntervalHours: 4, fees: { maker: '0.0001', taker: '0.001' } }, account: { currency: 'USDT', balance: '3000' },
+      positions: [
+        { id: 'b', instrument: 'BTCUSDT', side: 'long', quantity: '0.5', entryPrice: '60000', leverage: '20' },
+        { id: 'e', instrument: 'ETHUSDT', side: 'short', quantity: '5', entryPrice: '3000', leverage: '20', isolatedMargin: '900' },
+      ],
+      marks: { BTCUSDT: '60000', ETHUSDT: '3000' },
+    },
+    model: { ...volatile, volatility: { BTCUSDT: '0.9', ETHUSDT: '1.2' }, correlation: { instruments: ['BTCUSDT', 'ETHUSDT'], matrix: [['1', '0.8'], ['0.8', '1']] } },
+    funding: { file: 'funding.csv' }, data: { bars: [], fundingRows: FUNDING_FILE.value },
+    variants: [{ name: 'stops', stopLossPercent: '0.15' }, { name: 'close', policy: { onMarginCall: 'close' } }],
+    costs: ['fees', 'funding'],
+  },
+  {
+    name: 'dydx-v4: an isolated ETH long paying funding every hour',
+    account: { venue: 'dydx-v4', account: { currency: 'USDC', balance: '3000' }, positions: [{ id: 'e', instrument: 'ETH-USD', side: 'long', quantity: '4', entryPrice: '3000', leverage: '15', isolatedMargin: '900' }], marks: { 'ETH-USD': '3000' } },
+    funding: '0.00005',
+    costs: ['funding'],
+  },
+  {
+    // Between two 0.1 ticks: the first state's payments are checked against nothing, so the reducer books them.
+    name: 'binance-usdm: funding from a mark off the tick grid',
+    account: { venue: 'binance-usdm', account: { currency: 'USDT', balance: '2000' }, positions: [{ id: 'b', instrument: 'BTCUSDT', side: 'long', quantity: '0.5', entryPrice: '60000', leverage: '20', isolatedMargin: '1500' }], marks: { BTCUSDT: '60000.05' } },
+    funding: '0.0005',
+    costs: ['funding'],
+  },
+  {
+    name: 'bybit-linear: an isolated short paying funding, its margin nearly spent by it',
+    account: { venue: 'bybit-linear', account: { currency: 'USDT', balance: '3000' }, positions: [{ id: 'b', instrument: 'BTCUSDT', side: 'short', quantity: '0.2', entryPrice: '60000', leverage: '25', isolatedMargin: '480' }], marks: { BTCUSDT: '60000' } },
+    model: { ...volatile, volatility: '0.3', drift: '0' }, funding: '-0.003',
+    costs: ['funding'],
+  },
+  {
+    name: 'mt5-standard: swaps on gold (yearly rates, the triple Wednesday) and in points, wait / close / add funds',
+    account: { venue: 'mt5-standard', account: { currency: 'USD', balance: '3000' }, positions: [{ id: 'g', instrument: 'XAUUSD', side: 'long', quantity: '10', entryPrice: '2000', leverage: '100' }], marks: { XAUUSD: '2000' } },
+    model: { ...fx, volatility: '0.25', drift: '-0.5' },
+    financing: { XAUUSD: { longRate: '-0.9', shortRate: '0.02' } },
+    variants: [
+      { name: 'close', policy: { onMarginCall: 'close' } },
+      { name: 'add funds', policy: { onMarginCall: 'add-funds', amount: '500', times: 2 } },
+      { name: 'points', financing: { longPoints: '-4000', shortPoints: '100' } },
+      { name: 'NBP', venue: { extends: 'mt5-standard', negativeBalanceProtection: true, fees: { maker: '0.0002', taker: '0.0002' } }, policy: { onMarginCall: 'close' } },
+    ],
+    costs: ['financing'],
+  },
+  {
+    name: 'esma-retail-cfd: a EURUSD short (margined in EUR at its own price) financed overnight, with a stop',
+    account: { venue: 'esma-retail-cfd', account: { currency: 'USD', balance: '2000' }, positions: [{ id: 'e', instrument: 'EURUSD', side: 'short', quantity: '50000', entryPrice: '1.08', leverage: '30' }], marks: { EURUSD: '1.08' } },
+    model: { ...fx, drift: '0.8' }, financing: { longRate: '0.01', shortRate: '-0.2' },
+    variants: [{ name: 'stop', stopLossPercent: '0.3' }],
+    costs: ['financing'],
+  },
+  {
+    // P&L and notional in JPY, converted at USDJPY's own mark: the screen serves it, the reducer books every swap.
+    name: 'mt5-standard: USDJPY long in a USD account paying swap points, close / add funds',
+    account: { venue: 'mt5-standard', account: { currency: 'USD', balance: '1000' }, positions: [{ id: 'uj', instrument: 'USDJPY', side: 'long', quantity: '100000', entryPrice: '150.000', leverage: '200' }], marks: { USDJPY: '150.000' } },
+    model: { ...fx, volatility: { USDJPY: '0.12' } }, financing: { USDJPY: { longPoints: '-300', shortPoints: '20' } },
+    variants: [{ name: 'close', policy: { onMarginCall: 'close' } }, { name: 'add funds', policy: { onMarginCall: 'add-funds', amount: '300', times: 2 } }],
+    costs: ['financing'],
+  },
+  {
+    name: 'us-reg-t: margined stocks paying interest overnight, a call with its cure period',
+    account: {
+      venue: 'us-reg-t', account: { currency: 'USD', balance: '-6000' },
+      positions: [
+        { id: 'aapl', instrument: 'AAPL', side: 'long', quantity: '100', entryPrice: '60', leverage: '2' },
+        { id: 'msft', instrument: 'MSFT', side: 'long', quantity: '15', entryPrice: '400', leverage: '2' },
+      ],
+      marks: { AAPL: '60', MSFT: '400' },
+    },
+    model: { type: 'gbm', volatility: '0.9', drift: '-1', daysPerYear: '252', gaps: { every: 'day', stdev: '0.02' } },
+    financing: { longRate: '-0.4', shortRate: '0' },
+    horizonDays: '20', steps: 40,
+    costs: ['financing'],
+  },
 ];
 
 function input(spec: Case, seed: number): Record<string, unknown> {
+  const model = { ...(spec.model ?? volatile), ...(spec.funding ? { funding: spec.funding } : {}), ...(spec.financing ? { financing: spec.financing } : {}) };
   return {
-    account: spec.account, model: spec.model ?? volatile, horizonDays: spec.horizonDays ?? '14', steps: spec.steps ?? 56,
+    account: spec.account, model, horizonDays: spec.horizonDays ?? '14', steps: spec.steps ?? 56,
     paths: PATHS, seed, ...(spec.policy ? { policy: spec.policy } : {}), ...(spec.variants ? { variants: spec.variants } : {}),
   };
 }
@@ -190,6 +318,9 @@ function same(fast: BlockResult, reference: BlockResult, variantNames: readonly 
     assert.equal(actual.debtMax, expected.debtMax, `${name}: largest debt`);
     assert.equal(actual.venueLossSum, expected.venueLossSum, `${name}: venue loss`);
     assert.equal(actual.fundsAddedSum, expected.fundsAddedSum, `${name}: funds added`);
+    assert.equal(actual.feesSum, expected.feesSum, `${name}: fees`);
+    assert.equal(actual.fundingSum, expected.fundingSum, `${name}: funding`);
+    assert.equal(actual.financingSum, expected.financingSum, `${name}: financing`);
   });
 }
 
@@ -199,7 +330,7 @@ describe('the fast path against the engine on every observation', () => {
   for (const spec of CASES) {
     test(spec.name, () => {
       for (const seed of [1, 2]) {
-        const prepared = prepare(input(spec, seed));
+        const prepared = prepare(input(spec, seed), spec.data);
         assert.ok(prepared.ok, prepared.ok ? '' : JSON.stringify(prepared.error));
         const names = prepared.value.variants.map((variant) => variant.name);
         const reference = runBlock(prepared.value, 0, true);
@@ -211,6 +342,10 @@ describe('the fast path against the engine on every observation', () => {
         settledFast += prepared.value.variants.reduce((total, variant) => total + variant.counters.settledFast, 0);
         const events = reference.variants.reduce((total, variant) => total + (variant.counts[1] ?? 0) + (variant.counts[0] ?? 0), 0);
         assert.ok(events > 0, 'the case exercises calls or liquidations');
+        for (const cost of spec.costs ?? []) {
+          const paid = reference.variants.reduce((total, variant) => total + Math.abs(variant[`${cost}Sum`]), 0);
+          assert.ok(paid > 0, `the case's paths pay or receive ${cost}`);
+        }
       }
     });
   }

@@ -29,17 +29,22 @@ export async function locateBeside(file: string, source: string): Promise<string
   }
 }
 
-/** The bars of a price file, or what is wrong: `field: cannot read PATH: why`, or one `PATH: problem` line per problem. */
-export async function readPriceBars(path: string, field: string, window: PriceFileOptions): Promise<{ bars: Bar[] } | { error: string }> {
-  let text: string;
+/** A file named by `field` as text, or `field: cannot read PATH: why`. */
+export async function readTextFile(path: string, field: string): Promise<{ text: string } | { error: string }> {
   try {
-    text = await readFile(path, 'utf8');
+    return { text: await readFile(path, 'utf8') };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : (error as Error).message;
     return { error: `${field}: cannot read ${path}: ${reason}` };
   }
-  const parsed = parsePriceFile(text, window);
+}
+
+/** The bars of a price file, or what is wrong: `field: cannot read PATH: why`, or one `PATH: problem` line per problem. */
+export async function readPriceBars(path: string, field: string, window: PriceFileOptions): Promise<{ bars: Bar[] } | { error: string }> {
+  const read = await readTextFile(path, field);
+  if ('error' in read) return read;
+  const parsed = parsePriceFile(read.text, window);
   if (!parsed.ok) return { error: parsed.error.map((problem) => `${path}: ${formatProblem(problem)}`).join('\n') };
   return { bars: parsed.value };
 }

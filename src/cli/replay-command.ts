@@ -6,13 +6,13 @@
  * way) or --funding PATH: its payments are merged with the price bars by time (a bar first at equal
  * times), skipped outside the price window as bars are.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import {
   eventToJson, formatProblem, fundingSchedule, parseFundingFile, parseScenario, replayWithPayments, stateToJson, summarize,
   type Bar, type Command, type EngineEvent, type Scenario,
 } from '../core/index.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from './exit-codes.js';
-import { locateBeside, readPriceBars } from './price-input.js';
+import { locateBeside, readPriceBars, readTextFile } from './price-input.js';
 import { Progress } from './progress.js';
 import { readJsonInput } from './read-input.js';
 import type { CommandOutput } from './report-command.js';
@@ -46,15 +46,9 @@ async function loadFunding(scenario: Scenario, source: string, override?: string
   if (!feed && !override) return { commands: [], warnings: '' };
   const field = override ? '--funding' : 'funding.file';
   const path = override ?? await locateBeside(feed?.file ?? '', source);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : (error as Error).message;
-    return { error: `${field}: cannot read ${path}: ${reason}` };
-  }
-  const rows = parseFundingFile(text);
+  const read = await readTextFile(path, field);
+  if ('error' in read) return read;
+  const rows = parseFundingFile(read.text);
   if (!rows.ok) return { error: rows.error.map((problem) => `${path}: ${formatProblem(problem)}`).join('\n') };
   const { prices, start } = scenario;
   const schedule = fundingSchedule(rows.value, {

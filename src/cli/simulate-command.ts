@@ -2,11 +2,13 @@
  * `stopout simulate SIM.json`: many price paths through the engine (spec/simulate.md). A readable
  * table (default, with a progress bar on a terminal) or the results object (--json). --paths,
  * --seed and --workers override the input; the results of a seed do not depend on --workers.
- * A bootstrap or replay model's file is read relative to the simulation file (or, failing that, to
- * the working directory), as `replay` reads its price file.
+ * A bootstrap or replay model's file, and model.funding's file (Binance's funding-rate history), are
+ * read relative to the simulation file (or, failing that, to the working directory), as `replay`
+ * reads its price and funding files.
  */
+import { readFile } from 'node:fs/promises';
 import Table from 'cli-table3';
-import { formatProblem, parseInstant } from '../core/index.js';
+import { formatProblem, parseFundingFile, parseInstant, type FundingRow } from '../core/index.js';
 import { BLOCK_PATHS } from '../sim/blocks.js';
 import { runSimulation } from '../sim/run.js';
 import type { ModelData } from '../sim/simulation.js';
@@ -35,8 +37,35 @@ function wholeNumber(option: string, text: string | undefined, minimum: number, 
   return value;
 }
 
-/** The bars of a bootstrap or replay model's file, or the one-line reason they cannot be read. */
+/** The rows of model.funding's file, or what is wrong with it (one line per problem, each naming the field and the file). */
+async function fundingRows(input: unknown, source: string): Promise<readonly FundingRow[] | undefined | string> {
+  const funding = (input as { model?: { funding?: { file?: unknown } } } | null)?.model?.funding;
+  if (typeof funding !== 'object' || funding === null || typeof funding.file !== 'string' || funding.file === '') return undefined;
+  const path = await locateBeside(funding.file, source);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : (error as Error).message;
+    return `model.funding.file: cannot read ${path}: ${reason}`;
+  }
+  const rows = parseFundingFile(text);
+  return rows.ok ? rows.value : rows.error.map((problem) => `model.funding.file: ${path}: ${formatProblem(problem)}`).join('\n');
+}
+
+/** The bars of a bootstrap or replay model's file and the rows of a funding file, or the reason they cannot be read. */
 async function modelData(input: unknown, source: string): Promise<ModelData | undefined | string> {
+  const rows = await fundingRows(input, source);
+  if (typeof rows === 'string') return rows;
+  const bars = await modelBars(input, source);
+  if (typeof bars === 'string') return bars;
+  if (!bars && !rows) return undefined;
+  return { bars: bars?.bars ?? [], ...(rows ? { fundingRows: rows } : {}) };
+}
+
+/** The bars of a bootstrap or replay model's file, or the one-line reason they cannot be read. */
+async function modelBars(input: unknown, source: string): Promise<ModelData | undefined | string> {
   const model = (input as { model?: { type?: unknown; file?: unknown; from?: unknown; to?: unknown } } | null)?.model;
   if (!model || (model.type !== 'bootstrap' && model.type !== 'replay') || typeof model.file !== 'string' || model.file === '') return undefined;
   const path = await locateBeside(model.file, source);
@@ -97,11 +126,23 @@ const ROWS: readonly (readonly [string, (variant: VariantResults) => string])[] 
   ['mean debt / largest', (variant) => `${money(variant.debt.mean)} / ${money(variant.debt.max)}`],
   ['venue loss (mean)', (variant) => money(variant.venueLoss.mean)],
   ['funds added (mean)', (variant) => money(variant.fundsAdded.mean)],
+  ['fees / funding / financing paid (mean)', (variant) => `${money(variant.costs.fees)} / ${money(variant.costs.funding)} / ${money(variant.costs.financing)}`],
   ['liquidated by day p10 / p50 / p90', (variant) => {
     const { p10, p50, p90 } = variant.timeToLiquidationDays;
     return p50 === null ? '-' : `${p10} / ${p50} / ${p90}`;
   }],
 ];
+
+/** A probability for reading: a percentage to two places. */
+function percent(text: string | undefined): string {
+  return text === undefined ? '-' : `${(100 * Number(text)).toFixed(2)} %`;
+}
+
+/** One row per day of liquidationByDay (every variant has the same days): the odds as they grow over the horizon. */
+function liquidationByDayRows(results: SimulationResults): (readonly [string, (variant: VariantResults) => string])[] {
+  const days = Object.keys(results.variants[0]?.liquidationByDay ?? {});
+  return days.map((day) => [`  by day ${day}`, (variant) => percent(variant.liquidationByDay[day])] as const);
+}
 
 /** The variants side by side, one row per figure; probabilities with one standard error. */
 export function resultsTable(results: SimulationResults): string {
@@ -110,7 +151,10 @@ export function resultsTable(results: SimulationResults): string {
     style: PLAIN, chars: COMPACT,
     colAligns: ['left', ...results.variants.map(() => 'right' as const)],
   });
-  for (const [label, cell] of ROWS) table.push([label, ...results.variants.map(cell)]);
+  // The liquidation row, then the share liquidated by each day: how the odds grow over the horizon.
+  const after = ROWS.findIndex(([label]) => label === 'liquidation') + 1;
+  const rows = [...ROWS.slice(0, after), ...liquidationByDayRows(results), ...ROWS.slice(after)];
+  for (const [label, cell] of rows) table.push([label, ...results.variants.map(cell)]);
   const title = `${groupDigits(String(results.paths))} path${results.paths === 1 ? "" : "s"} × ${results.steps} steps over ${results.horizonDays} days (${results.model}, seed ${results.seed}); losses are the client's, in the account currency`;
   return `${title}\n${table.toString()}`;
 }

@@ -22,6 +22,10 @@ export interface VariantBlock {
   debtMax: number;
   venueLossSum: number;
   fundsAddedSum: number;
+  /** What the paths paid in trading fees, funding and financing (negative: received). */
+  feesSum: number;
+  fundingSum: number;
+  financingSum: number;
   readonly losses: Float64Array;
   /** Observation of the first liquidation, 0 = none. */
   readonly liquidationSteps: Int32Array;
@@ -45,7 +49,7 @@ export function runBlock(simulation: Simulation, block: number, everyTick = fals
   const range = new Float64Array(2 * model.columns);
   const random = new PathRandom();
   const results: VariantBlock[] = variants.map(() => ({
-    counts: new Int32Array(EVENT_NAMES.length), lossSum: 0, debtSum: 0, debtMax: 0, venueLossSum: 0, fundsAddedSum: 0,
+    counts: new Int32Array(EVENT_NAMES.length), lossSum: 0, debtSum: 0, debtMax: 0, venueLossSum: 0, fundsAddedSum: 0, feesSum: 0, fundingSum: 0, financingSum: 0,
     losses: new Float64Array(paths), liquidationSteps: new Int32Array(paths),
   }));
   for (let p = 0; p < paths; p++) {
@@ -64,6 +68,9 @@ export function runBlock(simulation: Simulation, block: number, everyTick = fals
       if (outcome.debtAmount > result.debtMax) result.debtMax = outcome.debtAmount;
       result.venueLossSum += outcome.venueLoss;
       result.fundsAddedSum += outcome.fundsAdded;
+      result.feesSum += outcome.fees;
+      result.fundingSum += outcome.funding;
+      result.financingSum += outcome.financing;
       result.losses[p] = outcome.loss;
       result.liquidationSteps[p] = outcome.liquidationStep;
     }

@@ -17,15 +17,19 @@
  */
 import type { Position } from '../core/account/position.js';
 import type { EngineState, StepResult } from '../core/engine/engine-types.js';
+import { step } from '../core/engine/step.js';
+import { markCommand, MAX_TICKS, type PriceColumn } from './ticks.js';
 import { pnlDirection } from '../core/instrument/coordinate.js';
 import { toDecimal, type Rational } from '../core/money/rational.js';
-import { multiply, toApproximateNumber, type Decimal } from '../core/money/decimal.js';
+import { divide, multiply, toApproximateNumber, type Decimal } from '../core/money/decimal.js';
 import { divideIntegers } from '../core/money/rounding.js';
 import { ceilingDivide, floorDivide, isSafeAmount, SAFE_BOUND } from '../core/book/safe-integer.js';
 
 export interface FastSettlement {
   /** The account's balance after the close, in account units. */
   readonly balance: bigint;
+  /** The liquidation fee charged. */
+  readonly fee: bigint;
   /** What the venue, its fund or its backstop absorbed. */
   readonly absorbed: bigint;
   /** What the client owes afterwards. */
@@ -89,6 +93,8 @@ export interface SettledUnits {
   balance: number;
   absorbed: number;
   debt: number;
+  /** The liquidation fee charged. */
+  fee: number;
 }
 
 interface NumberTerms {
@@ -158,14 +164,18 @@ export class LiquidationTemplate {
     return notional < this.partialAbove;
   }
 
-  settle(ticks: number): FastSettlement {
+  /**
+   * The settlement at `ticks`; `shift`: payments (funding, financing) booked since the template's
+   * state, in account units, which move its one position's collateral and the balance alike.
+   */
+  settle(ticks: number, shift = 0n): FastSettlement {
     const t = BigInt(ticks);
     const { pnl: p, fee: f } = this.terms;
     // P&L and the uncapped fee at the fill, in account units: closeAt (floor) and chargeFees (ceiling).
     const pnl = this.inverse
       ? divideIntegers(p.a - p.b * t, p.c * t, 'floor')
       : divideIntegers(p.a * t - p.b, p.c, 'floor');
-    const equity = this.collateral + pnl;
+    const equity = this.collateral + shift + pnl;
     let fee = 0n;
     if (f) {
       const uncapped = this.inverse ? divideIntegers(f.a, f.c * t, 'ceiling') : divideIntegers(f.a * t, f.c, 'ceiling');
@@ -173,14 +183,14 @@ export class LiquidationTemplate {
       fee = uncapped < room ? uncapped : room;
     }
     const left = equity - fee;
-    let balance = this.balance + pnl - fee;
+    let balance = this.balance + shift + pnl - fee;
     let absorbed = 0n;
     if (left < 0n && this.absorbs) {
       absorbed = -left;
       balance += absorbed;
     }
     const debt = !this.absorbs && balance < 0n ? -balance : 0n;
-    return { balance, absorbed, debt };
+    return { balance, fee, absorbed, debt };
   }
 
   /**
@@ -188,19 +198,19 @@ export class LiquidationTemplate {
    * magnitude (checked as it goes, safe-integer.ts), which spares the hot path its bigints; through
    * settle() otherwise.
    */
-  settleUnits(ticks: number, into: SettledUnits): void {
+  settleUnits(ticks: number, into: SettledUnits, shift = 0): void {
     const n = this.numbers;
     if (n) {
       const pnl = this.inverse ? safeFloor(n.pnl.a - n.pnl.b * ticks, n.pnl.c * ticks) : safeFloor(n.pnl.a * ticks - n.pnl.b, n.pnl.c);
       let fee = 0;
-      const equity = n.collateral + pnl;
+      const equity = n.collateral + shift + pnl;
       if (n.fee) {
         const uncapped = this.inverse ? safeCeiling(n.fee.a, n.fee.c * ticks) : safeCeiling(n.fee.a * ticks, n.fee.c);
         const room = equity > 0 ? equity : 0;
         fee = uncapped < room ? uncapped : room;
       }
       const left = equity - fee;
-      let balance = n.balance + pnl - fee;
+      let balance = n.balance + shift + pnl - fee;
       let absorbed = 0;
       if (left < 0 && this.absorbs) {
         absorbed = -left;
@@ -208,13 +218,15 @@ export class LiquidationTemplate {
       }
       if (isSafeAmount(pnl) && isSafeAmount(fee) && isSafeAmount(equity) && isSafeAmount(balance) && isSafeAmount(absorbed)) {
         into.balance = balance;
+        into.fee = fee;
         into.absorbed = absorbed;
         into.debt = !this.absorbs && balance < 0 ? -balance : 0;
         return;
       }
     }
-    const exact = this.settle(ticks);
+    const exact = this.settle(ticks, BigInt(shift));
     into.balance = Number(exact.balance);
+    into.fee = Number(exact.fee);
     into.absorbed = Number(exact.absorbed);
     into.debt = Number(exact.debt);
   }
@@ -229,6 +241,48 @@ export class LiquidationTemplate {
     if (types.includes('margin-call-issued') !== this.issuesCall) return false;
     const absorbed = units(totals.venueLoss, this.decimals) - units(before.totals.venueLoss, this.decimals);
     const owed = debt ? units(debt.outstanding, this.decimals) : 0n;
-    return units(snapshot.balance, this.decimals) === expected.balance && absorbed === expected.absorbed && owed === expected.debt;
+    const fee = units(totals.fees, this.decimals) - units(before.totals.fees, this.decimals);
+    return units(snapshot.balance, this.decimals) === expected.balance && absorbed === expected.absorbed && owed === expected.debt && fee === expected.fee;
   }
+}
+
+/** Fractions of the mark (a long's fall, a short's rise) at which a template is checked against step(). */
+const CHECKS_LONG = [0.6, 0.4, 0.2, 0.05];
+const CHECKS_SHORT = [1.6, 2.5, 5, 20];
+/** Liquidations the reducer must book exactly as the template does before it is used. */
+const CHECKS_NEEDED = 2;
+
+/**
+ * The template of a one-position state without its liquidation threshold (payments move it: paying-
+ * runner.ts), checked against step() at prices well past it, where the venue liquidates the
+ * position: undefined where none applies (orders, a cure period, a debt, a market of its own, a
+ * stock, another currency), where fewer than two such prices are found, or where any figure differs.
+ */
+export function checkedLiquidationTemplate(state: EngineState, columns: readonly PriceColumn[]): LiquidationTemplate | undefined {
+  const { snapshot } = state;
+  const position = snapshot.positions[0];
+  if (!position || snapshot.positions.length !== 1 || state.orders.size > 0 || state.debt !== null || position.instrument.conversion) return undefined;
+  if (snapshot.venue.cureDays !== 0 || position.instrument.kind === 'stock') return undefined;
+  if (state.market.insuranceFund !== null || state.market.counterparties.length > 0) return undefined;
+  const column = columns.findIndex((each) => each.symbol === position.instrument.symbol);
+  if (column < 0) return undefined;
+  const here = columns.map((each) => {
+    const mark = snapshot.marks.get(each.symbol);
+    return mark ? Math.round(toApproximateNumber(divide(mark, each.tick, 0, 'half-even'))) : Math.round(each.startTicks);
+  });
+  // A venue that calls before it liquidates issues the call on the same tick, unless one is open.
+  const scope = position.isolatedMargin ? position.id : 'cross';
+  const template = new LiquidationTemplate(state, (columns[column] as PriceColumn).tick, snapshot.venue.marginCall !== null && !state.marginCalls.has(scope));
+  let agreed = 0;
+  for (const fraction of position.side === 'long' ? CHECKS_LONG : CHECKS_SHORT) {
+    const ticks = Math.min(MAX_TICKS, Math.max(1, Math.round((here[column] as number) * fraction)));
+    if (!template.applies(ticks)) continue;
+    const probe = [...here];
+    probe[column] = ticks;
+    const result = step(state, markCommand(columns, probe, state.time ?? undefined));
+    if (!result.events.some((event) => event.type === 'position-liquidated')) continue;
+    if (!template.agreesWith(ticks, state, result)) return undefined;
+    agreed++;
+  }
+  return agreed >= CHECKS_NEEDED ? template : undefined;
 }

@@ -11,6 +11,7 @@
  * where their result cannot depend on the time.
  *
  * `everyTick` turns all of this off: the reference the fast path is differentially tested against.
+ * A variant that pays funding or financing runs in paying-runner.ts, which extends this one.
  */
 import { conversionPairs } from '../core/instrument/conversion.js';
 import { step } from '../core/engine/step.js';
@@ -21,16 +22,20 @@ import { asAmount } from '../core/money/units.js';
 import { costBasis } from '../core/margin/position-measures.js';
 import { sumRational } from '../core/money/rational.js';
 import { exactDecimal } from '../core/engine/fills.js';
+import { SAFE_BOUND } from '../core/book/safe-integer.js';
 import { findBand, findFast, usable, type Band, type Fast } from './bands.js';
-import { units, type SettledUnits } from './fast-liquidation.js';
+import { units, type LiquidationTemplate, type SettledUnits } from './fast-liquidation.js';
 import { SeparableTables, type SeparableScreen } from './separable-screen.js';
 import type { Policy } from './sim-input.js';
 import { fullKey, positionsKey, stateKey } from './state-keys.js';
 import { markCommand, ticksOf, type PriceColumn } from './ticks.js';
 
 /** The account's worth at the horizon in floats: base + Σ a × (coordinate(price) - coordinate(entry)). */
-interface Worth {
+export interface Worth {
   readonly base: number;
+  /** The balance and the cost basis in base, apart: payments not yet booked move the balance (paying-runner.ts). */
+  readonly balance: Decimal;
+  readonly costBasis: number;
   readonly terms: readonly {
     readonly column: number; readonly a: number; readonly entry: number; readonly inverse: boolean;
     /** The pair that converts the P&L into the account currency: its column, or its mark held. */
@@ -42,9 +47,17 @@ interface Figures {
   readonly moneyIn: number;
   readonly debt: number;
   readonly venueLoss: number;
+  /** Totals in account units: fees paid, funding and financing received (negative: paid). */
+  readonly fees: bigint;
+  readonly funding: bigint;
+  readonly financing: bigint;
+  /** The same as the outcome counts them: what the client paid, in the currency. */
+  readonly feesPaid: number;
+  readonly fundingPaid: number;
+  readonly financingPaid: number;
 }
 
-interface Memo {
+export interface Memo {
   /** undefined: no band (several instruments, or both sides of one): the screen, or every tick. */
   readonly band: Band | null | undefined;
   /** Accounts on several instruments: the separable screen (separable-screen.ts), when it applies. */
@@ -53,6 +66,8 @@ interface Memo {
   readonly worth: Worth;
   /** The earliest cure deadline of an open call (ms), or Infinity. */
   readonly deadlineMs: number;
+  /** No position, order or call: no price and no payment can change anything. */
+  readonly idle: boolean;
 }
 
 /** What one path did to one variant's account. */
@@ -70,17 +85,31 @@ export interface PathOutcome {
   fundsAdded: number;
   /** Deposits made in answer to margin calls. */
   deposits: number;
+  /** What holding and trading cost the client over the path (negative: received): fees, funding, financing. */
+  fees: number;
+  funding: number;
+  financing: number;
 }
 
 /** Distinct (state, prices) steps kept per variant; the memo is emptied when it is full. */
 const TRANSITION_MEMO_SIZE = 100_000;
+/** Distinct states whose bands or screens are kept; emptied when full (payments make a state a payment). */
+const STATE_MEMO_SIZE = 50_000;
 
 /**
  * Booked amounts as binary64 for the statistics, one conversion for every figure (the fast path and
  * the reducer's path must agree to the bit): units / 10^scale.
  */
-const numberOfUnits = (units: bigint | number, scale: number): number => (units === 0n || units === 0 ? 0 : Number(units) / 10 ** scale);
-const numberOf = (value: Decimal): number => numberOfUnits(value.units, value.scale);
+export const numberOfUnits = (units: bigint | number, scale: number): number => (units === 0n || units === 0 ? 0 : Number(units) / 10 ** scale);
+export const numberOf = (value: Decimal): number => numberOfUnits(value.units, value.scale);
+/** Account units plus a settlement's, in doubles while both are exact there (they are below 2^52 in practice). */
+function addUnits(total: bigint, more: number): number | bigint {
+  const sum = Number(total) + more;
+  return Math.abs(sum) < SAFE_BOUND && Number.isSafeInteger(Number(total)) ? sum : total + BigInt(more);
+}
+
+/** What the client paid, from a total received (negative: paid) in account units. */
+export const paid = (received: bigint, scale: number): number => numberOfUnits(-received, scale);
 /** After this many memo lookups, the memo is dropped unless at least this share of them were hits. */
 const MEMO_TRIAL = 2048;
 const MEMO_MINIMUM_HIT_RATE = 0.25;
@@ -88,20 +117,20 @@ const MEMO_MINIMUM_HIT_RATE = 0.25;
 export class VariantRunner {
   private readonly memo = new Map<string, Memo>();
   private readonly lastByPositions = new Map<string, Memo>();
-  private readonly columnOf: ReadonlyMap<string, number>;
+  protected readonly columnOf: ReadonlyMap<string, number>;
   private readonly transitions = new Map<string, StepResult>();
   /** The starting prices in ticks, and the starting state's memo (every path starts there). */
-  private readonly startTicks: Float64Array;
-  private startMemo: Memo | undefined;
+  protected readonly startTicks: Float64Array;
+  protected startMemo: Memo | undefined;
   private readonly figures = new WeakMap<EngineState, Figures>();
   /** Separable-screen tables per set of positions (null: the screen does not apply). */
   private readonly tables = new Map<string, SeparableTables | null>();
   /** The outcome of the path last run: one object, overwritten by the next path (read it before). */
-  private readonly outcome: PathOutcome;
+  protected readonly outcome: PathOutcome;
   /** The last fast settlement, likewise reused. */
-  private readonly settled: SettledUnits = { balance: 0, absorbed: 0, debt: 0 };
-  /** How paths were handled: observations the reducer stepped, liquidations the template settled. */
-  readonly counters = { stepped: 0, settledFast: 0 };
+  private readonly settled: SettledUnits = { balance: 0, absorbed: 0, debt: 0, fee: 0 };
+  /** How paths were handled: observations the reducer stepped, liquidations the template settled, observations checked on exact figures. */
+  readonly counters = { stepped: 0, settledFast: 0, checkedExactly: 0 };
   /** Whether steps are memoised: their result cannot depend on the time (no cure period, no partial-liquidation cooldown) and they repeat. */
   private remember: boolean;
   private lookups = 0;
@@ -119,41 +148,56 @@ export class VariantRunner {
     this.startTicks = Float64Array.from(columns, (column) => Math.round(column.startTicks));
     this.outcome = {
       marginCall: false, liquidation: false, negativeBalance: false, debt: false, liquidationStep: 0,
-      loss: 0, debtAmount: 0, venueLoss: 0, fundsAdded: 0, deposits: 0,
+      loss: 0, debtAmount: 0, venueLoss: 0, fundsAdded: 0, deposits: 0, fees: 0, funding: 0, financing: 0,
     };
     const { venue } = start.snapshot;
     this.remember = venue.cureDays === 0 && venue.partialLiquidation === undefined;
   }
 
-  private memoFor(state: EngineState, ticks: ArrayLike<number>): Memo {
+  protected memoFor(state: EngineState, ticks: ArrayLike<number>): Memo {
     const key = stateKey(state);
     let memo = this.memo.get(key);
     if (!memo) {
-      // The last memo of a state with the same positions seeds the searches (bands.ts).
+      if (this.memo.size >= STATE_MEMO_SIZE) {
+        this.memo.clear();
+        this.lastByPositions.clear();
+      }
       const positions = positionsKey(state);
-      const hint = this.lastByPositions.get(positions);
-      // Instruments counted in another currency (conversion.ts): the band is sound only where each
-      // position's value moves with its own column alone; the fast settlement and the separable
-      // screen assume plain linear or inverse values, so every other observation goes to the reducer.
-      const converted = state.snapshot.positions.some((position) => position.instrument.conversion);
-      const crossColumn = converted && state.snapshot.positions.some((position) =>
-        conversionPairs(position.instrument).some((pair) => this.columnOf.has(pair)));
-      const band = crossColumn ? undefined : findBand(state, this.columns, ticks, hint?.band ?? undefined);
-      memo = {
-        band,
-        fast: band && !converted ? findFast(state, this.columns, band, hint?.fast) : undefined,
-        screen: band === undefined && !converted ? this.screenFor(state) : undefined,
-        worth: this.worthOf(state), deadlineMs: deadlineOf(state),
-      };
+      memo = this.buildMemo(state, ticks, this.lastByPositions.get(positions));
       this.memo.set(key, memo);
       this.lastByPositions.set(positions, memo);
     }
     return memo;
   }
 
-  private worthOf(state: EngineState): Worth {
+  /**
+   * What the fast path needs to know about a state: its band, fast settlement or screen, its worth.
+   * The last memo of a state with the same positions (`hint`) seeds the searches (bands.ts).
+   * Instruments counted in another currency (conversion.ts): the band is sound only where each
+   * position's value moves with its own column alone; the fast settlement and the separable screen
+   * assume plain linear or inverse values, so every other observation goes to the reducer.
+   */
+  protected buildMemo(state: EngineState, ticks: ArrayLike<number>, hint: Memo | undefined): Memo {
+    const converted = isConverted(state);
+    const crossColumn = this.crossColumn(state);
+    const band = crossColumn ? undefined : findBand(state, this.columns, ticks, hint?.band ?? undefined);
+    return {
+      band,
+      fast: band && !converted ? findFast(state, this.columns, band, hint?.fast) : undefined,
+      screen: band === undefined && !converted ? this.screenFor(state, positionsKey(state)) : undefined,
+      worth: this.worthOf(state), deadlineMs: deadlineOf(state), idle: isIdle(state),
+    };
+  }
+
+  /** Whether a position's value moves with another column than its own (a conversion pair the model moves). */
+  protected crossColumn(state: EngineState): boolean {
+    return state.snapshot.positions.some((position) => conversionPairs(position.instrument).some((pair) => this.columnOf.has(pair)));
+  }
+
+  protected worthOf(state: EngineState): Worth {
     const { snapshot } = state;
-    const base = numberOf(snapshot.balance) + numberOf(exactDecimal(sumRational(snapshot.positions.map(costBasis))));
+    const held = numberOf(exactDecimal(sumRational(snapshot.positions.map(costBasis))));
+    const base = numberOf(snapshot.balance) + held;
     const terms = snapshot.positions.map((position) => {
       const inverse = position.instrument.kind === 'inverse';
       const direction = inverse ? (position.side === 'long' ? -1 : 1) : (position.side === 'long' ? 1 : -1);
@@ -171,12 +215,11 @@ export class VariantRunner {
         ...(rate ? { rate } : {}),
       };
     });
-    return { base, terms };
+    return { base, balance: snapshot.balance, costBasis: held, terms };
   }
 
-  /** The separable screen for a state on several instruments, its tables shared by every state with the same positions. */
-  private screenFor(state: EngineState): SeparableScreen | undefined {
-    const key = positionsKey(state);
+  /** The separable screen for a state on several instruments, its tables shared by every state whose positions give this key. */
+  protected screenFor(state: EngineState, key: string): SeparableScreen | undefined {
     let tables = this.tables.get(key);
     if (tables === undefined) {
       tables = SeparableTables.build(state, this.columns, this.startTicks) ?? null;
@@ -194,17 +237,7 @@ export class VariantRunner {
     const n = this.columns.length;
     let ticks = this.startTicks;
     let state = this.start;
-    const outcome = this.outcome;
-    outcome.marginCall = false;
-    outcome.liquidation = false;
-    outcome.negativeBalance = false;
-    outcome.debt = false;
-    outcome.liquidationStep = 0;
-    outcome.loss = 0;
-    outcome.debtAmount = 0;
-    outcome.venueLoss = 0;
-    outcome.fundsAdded = 0;
-    outcome.deposits = 0;
+    const outcome = this.resetOutcome();
     this.startMemo ??= this.memoFor(state, ticks);
     let memo = this.startMemo;
     let band = usable(memo.band, ticks);
@@ -247,9 +280,31 @@ export class VariantRunner {
     return outcome;
   }
 
-  /** The client's loss, the debt and the venue's loss once the path ends, the account valued at the last observation (moves[last + i]). */
-  private valueAtHorizon(outcome: PathOutcome, state: EngineState, worth: Worth, moves: Float64Array, last: number): void {
-    let value = worth.base;
+  protected resetOutcome(): PathOutcome {
+    const outcome = this.outcome;
+    outcome.marginCall = false;
+    outcome.liquidation = false;
+    outcome.negativeBalance = false;
+    outcome.debt = false;
+    outcome.liquidationStep = 0;
+    outcome.loss = 0;
+    outcome.debtAmount = 0;
+    outcome.venueLoss = 0;
+    outcome.fundsAdded = 0;
+    outcome.deposits = 0;
+    outcome.fees = 0;
+    outcome.funding = 0;
+    outcome.financing = 0;
+    return outcome;
+  }
+
+  /**
+   * The client's loss, the debt, the venue's loss and the costs once the path ends, the account
+   * valued at the last observation (moves[last + i]); `base`: the worth before open P&L, where
+   * payments not yet booked move it (paying-runner.ts).
+   */
+  protected valueAtHorizon(outcome: PathOutcome, state: EngineState, worth: Worth, moves: Float64Array, last: number, base = worth.base): void {
+    let value = base;
     const { terms } = worth;
     for (let t = 0; t < terms.length; t++) {
       const term = terms[t] as Worth['terms'][number];
@@ -269,17 +324,25 @@ export class VariantRunner {
     outcome.loss = figures.moneyIn - value;
     outcome.debtAmount = figures.debt;
     outcome.venueLoss = figures.venueLoss;
+    outcome.fees = figures.feesPaid;
+    outcome.funding = figures.fundingPaid;
+    outcome.financing = figures.financingPaid;
   }
 
   /**
    * An observation the reducer sees: the mark, then the client's answer to a margin call still open
    * after the venue acted (not one a stop-out already closed): close every position, or deposit.
    */
-  private observe(state: EngineState, ticks: ArrayLike<number>, time: Instant | undefined, k: number, outcome: PathOutcome, everyTick: boolean): EngineState {
+  protected observe(state: EngineState, ticks: ArrayLike<number>, time: Instant | undefined, k: number, outcome: PathOutcome, everyTick: boolean): EngineState {
     this.counters.stepped++;
     const marked = everyTick ? step(state, markCommand(this.columns, ticks, time)) : this.markStep(state, ticks, time);
-    let after = marked.state;
-    const called = this.record(outcome, marked.events, k) && after.marginCalls.size > 0;
+    return this.answer(marked, time, k, outcome);
+  }
+
+  /** A step's result, then the client's answer to a margin call it issued and left open. */
+  protected answer(result: StepResult, time: Instant | undefined, k: number, outcome: PathOutcome): EngineState {
+    let after = result.state;
+    const called = this.record(outcome, result.events, k) && after.marginCalls.size > 0;
     if (!called) return after;
     const { policy } = this;
     if (policy.onMarginCall === 'close') {
@@ -324,15 +387,21 @@ export class VariantRunner {
     return result;
   }
 
-  /** A state's money as the outcome counts it: deposits - withdrawals, the debt, the venue's loss (kept per state object). */
-  private figuresOf(state: EngineState): Figures {
+  /** A state's money as the outcome counts it: deposits - withdrawals, the debt, the venue's loss, the costs (kept per state object). */
+  protected figuresOf(state: EngineState): Figures {
     let figures = this.figures.get(state);
     if (!figures) {
       const { totals } = state;
+      const decimals = state.snapshot.currencyDecimals;
+      const fees = units(totals.fees, decimals);
+      const funding = units(totals.funding, decimals);
+      const financing = units(totals.financing, decimals);
       figures = {
         moneyIn: numberOf(totals.deposits) - numberOf(totals.withdrawals),
         debt: state.debt ? numberOf(state.debt.outstanding) : 0,
         venueLoss: numberOf(totals.venueLoss),
+        fees, funding, financing,
+        feesPaid: numberOfUnits(fees, decimals), fundingPaid: paid(funding, decimals), financingPaid: paid(financing, decimals),
       };
       this.figures.set(state, figures);
     }
@@ -341,13 +410,21 @@ export class VariantRunner {
 
   /** A path ended by a whole liquidation, settled by the template: the account is flat, nothing more can happen. */
   private settleFast(outcome: PathOutcome, fast: Fast, ticks: number, k: number, state: EngineState): PathOutcome {
+    return this.settleWith(outcome, fast.template, ticks, k, state);
+  }
+
+  /**
+   * A whole liquidation settled by a template (fast-liquidation.ts) from `state`, with `pending`
+   * payments worked out since it and not booked (paying-runner.ts).
+   */
+  protected settleWith(outcome: PathOutcome, template: LiquidationTemplate, ticks: number, k: number, state: EngineState, pending?: Pending): PathOutcome {
     const settled = this.settled;
-    fast.template.settleUnits(ticks, settled);
+    template.settleUnits(ticks, settled, pending?.balance ?? 0);
     this.counters.settledFast++;
     const decimals = state.snapshot.currencyDecimals;
     if (!outcome.liquidation) outcome.liquidationStep = k;
     outcome.liquidation = true;
-    if (fast.template.issuesCall) outcome.marginCall = true;
+    if (template.issuesCall) outcome.marginCall = true;
     if (settled.absorbed > 0 || settled.balance < 0) outcome.negativeBalance = true;
     if (settled.debt > 0) outcome.debt = true;
     // The state's own totals: states alike for the memo may differ in what the venue absorbed before.
@@ -355,11 +432,15 @@ export class VariantRunner {
     outcome.debtAmount = numberOfUnits(settled.debt, decimals);
     outcome.venueLoss = settled.absorbed === 0 ? this.figuresOf(state).venueLoss
       : numberOfUnits(units(state.totals.venueLoss, decimals) + BigInt(settled.absorbed), decimals);
+    const figures = this.figuresOf(state);
+    outcome.fees = settled.fee === 0 ? figures.feesPaid : numberOfUnits(addUnits(figures.fees, settled.fee), decimals);
+    outcome.funding = pending && pending.funding !== 0 ? paid(figures.funding + BigInt(pending.funding), decimals) : figures.fundingPaid;
+    outcome.financing = pending && pending.financing !== 0 ? paid(figures.financing + BigInt(pending.financing), decimals) : figures.financingPaid;
     return outcome;
   }
 
   /** Folds a step's events into the outcome; true when a margin call was issued. */
-  private record(outcome: PathOutcome, events: readonly EngineEvent[], k: number): boolean {
+  protected record(outcome: PathOutcome, events: readonly EngineEvent[], k: number): boolean {
     let called = false;
     for (const event of events) {
       switch (event.type) {
@@ -378,7 +459,24 @@ export class VariantRunner {
   }
 }
 
-function deadlineOf(state: EngineState): number {
+/** Payments worked out by the fast path and not yet booked, in account units (paying-runner.ts). */
+export interface Pending {
+  balance: number;
+  funding: number;
+  financing: number;
+}
+
+/** Whether a position is counted in a currency other than the account's (conversion.ts). */
+export function isConverted(state: EngineState): boolean {
+  return state.snapshot.positions.some((position) => position.instrument.conversion);
+}
+
+/** No position, order or call: nothing a price or a payment does can change the state. */
+export function isIdle(state: EngineState): boolean {
+  return state.snapshot.positions.length === 0 && state.orders.size === 0 && state.marginCalls.size === 0;
+}
+
+export function deadlineOf(state: EngineState): number {
   let deadline = Infinity;
   for (const call of state.marginCalls.values()) {
     if (call.deadlineMs !== undefined && call.deadlineMs < deadline) deadline = call.deadlineMs;

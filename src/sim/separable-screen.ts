@@ -15,6 +15,15 @@
  * log-price grid, once per set of positions; a price between grid points is bounded by the
  * neighbouring points. The reducer is skipped only where every scope's bounds keep it clear of
  * liquidation and of a change in its margin call, with room for the float error.
+ *
+ * An instrument counted in another currency at its own price (EURUSD's margin in EUR, USDJPY's P&L
+ * in JPY) keeps both properties: its T_i is still a function of p_i alone, and monotone (paying
+ * runner only; the path engine gives such accounts a band).
+ *
+ * A payment (funding, financing) moves a scope's collateral and nothing its requirements are made
+ * of, so it moves both slacks by its amount: S' = S + Δ. The screen takes such shifts per scope
+ * (paying-runner.ts), and the tables, differences in which the collateral cancels, serve every
+ * state whose positions differ only in their isolated margins.
  */
 import type { AccountSnapshot, PriceMap } from '../core/account/account-snapshot.js';
 import type { EngineState } from '../core/engine/engine-types.js';
@@ -155,10 +164,14 @@ interface Base {
 }
 
 const cellOf = (x: number): number => Math.floor((x + SPAN) / STEP);
+/** Room for the float error of a cell's edge, well inside the cell next to it. */
+const CELL_SLACK = 1e-12;
 
 export class SeparableScreen {
   /** One observation as a range of one point per column. */
   private readonly point: Float64Array;
+  /** No shift, for each scope. */
+  private readonly unshifted: Float64Array;
 
   constructor(
     private readonly scopes: readonly ScopeTables[],
@@ -167,20 +180,64 @@ export class SeparableScreen {
     private readonly orders: Float64Array,
   ) {
     this.point = new Float64Array(orders.length);
+    this.unshifted = new Float64Array(scopes.length);
+  }
+
+  /** The scopes' ids, in the order shifts are given. */
+  get scopeIds(): readonly string[] {
+    return this.scopes.map((scope) => scope.id);
   }
 
   /**
    * Whether a mark at these log moves (from the start prices, one per column, at moves[offset + i])
    * provably leaves the state as it is: no scope near liquidation, none near issuing or clearing a call.
    */
-  quiet(moves: Float64Array, offset: number): boolean {
+  quiet(moves: Float64Array, offset: number, shifts?: Float64Array): boolean {
     const point = this.point;
     for (let i = 0; i < point.length / 2; i++) point[2 * i] = point[2 * i + 1] = moves[offset + i] as number;
-    return this.quietAcross(point);
+    return shifts ? this.quietAcrossShifted(point, shifts, shifts) : this.quietAcross(point);
   }
 
   /** Whether every price the path visits (each column within its [min, max] of x) is quiet. */
   quietAcross(range: Float64Array): boolean {
+    return this.quietAcrossShifted(range, this.unshifted, this.unshifted);
+  }
+
+  /**
+   * For a state whose quiet prices lie beyond a frontier on one column (every position on it on
+   * one side, no order, no call: `direction` +1 for longs, quiet at and above; -1 for shorts), the
+   * log moves [xlo, xhi) on which quiet() holds with these shifts, found by bisection over the
+   * cells (the test is monotone in the cell there); undefined where no cell is quiet. A move in a
+   * cell is within the bounds of the cells next to it (build()), so the edges need no more room.
+   */
+  quietInterval(column: number, direction: 1 | -1, shifts: Float64Array): { xlo: number; xhi: number } | undefined {
+    const point = this.point;
+    point.fill(0);
+    const quietCell = (cell: number): boolean => {
+      point[2 * column] = point[2 * column + 1] = -SPAN + (cell + 0.5) * STEP;
+      return this.quietAcrossShifted(point, shifts, shifts);
+    };
+    const first = 1;
+    const last = POINTS - 3;
+    if (!quietCell(direction > 0 ? last : first)) return undefined;
+    // The quiet cells run from `edge` to the last (longs), or from the first to `edge` (shorts).
+    let quiet = direction > 0 ? last : first;
+    let noisy = direction > 0 ? first - 1 : last + 1;
+    while (Math.abs(quiet - noisy) > 1) {
+      const middle = Math.floor((quiet + noisy) / 2);
+      if (quietCell(middle)) quiet = middle;
+      else noisy = middle;
+    }
+    const lowCell = direction > 0 ? quiet : first;
+    const highCell = direction > 0 ? last : quiet;
+    return { xlo: -SPAN + lowCell * STEP + CELL_SLACK, xhi: -SPAN + (highCell + 1) * STEP - CELL_SLACK };
+  }
+
+  /**
+   * Whether every price in the range is quiet with each scope's slacks moved by any amount between
+   * its low and high shift (money, the account currency): payments the state has not booked.
+   */
+  quietAcrossShifted(range: Float64Array, low: Float64Array, high: Float64Array): boolean {
     const { orders } = this;
     for (let i = 0; i < orders.length; i += 2) {
       if (!((range[i] as number) >= (orders[i] as number) && (range[i + 1] as number) <= (orders[i + 1] as number))) return false;
@@ -188,9 +245,11 @@ export class SeparableScreen {
     for (let s = 0; s < this.scopes.length; s++) {
       const tables = this.scopes[s] as ScopeTables;
       const base = this.bases[s] as Base;
-      let l = base.l;
-      let lowC = base.c;
-      let highC = base.c;
+      const down = low[s] as number;
+      const up = high[s] as number;
+      let l = base.l + down;
+      let lowC = base.c + down;
+      let highC = base.c + up;
       for (let k = 0; k < tables.columns.length; k++) {
         const column = tables.columns[k] as number;
         const low = cellOf(range[2 * column] as number);
@@ -204,13 +263,14 @@ export class SeparableScreen {
         lowC += Math.min(lowerC[low] as number, lowerC[high] as number);
         highC += Math.max(upperC[low] as number, upperC[high] as number);
       }
-      if (!clear(base, l, lowC, highC)) return false;
+      if (!clear(base, l, lowC, highC, RELATIVE_ROOM * Math.max(Math.abs(down), Math.abs(up)))) return false;
     }
     return true;
   }
 }
 
-/** Bounds on a scope's slacks that keep it clear of liquidation and of issuing or clearing its call. */
-function clear(base: Base, l: number, lowC: number, highC: number): boolean {
-  return l > base.room && (base.called ? highC < -base.room : lowC > base.room);
+/** Bounds on a scope's slacks that keep it clear of liquidation and of issuing or clearing its call, with room for a shift's float error. */
+function clear(base: Base, l: number, lowC: number, highC: number, shiftRoom: number): boolean {
+  const room = base.room + shiftRoom;
+  return l > room && (base.called ? highC < -room : lowC > room);
 }

@@ -13,14 +13,21 @@
  *   cure periods count business days; default 2026-01-05T00:00:00Z, a Monday;
  * - policy "times" (add-funds): how many margin calls the client answers with a deposit (default 1);
  * - variant fields "quantity" (every position's; a leverage sweep keeps the margin and scales the
- *   exposure), "balance" and "policy".
+ *   exposure), "balance" and "policy";
+ * - model.funding (issue 12): perpetual funding, a rate a funding interval: "0.0001" for every
+ *   perpetual held, {"BTCUSDT": "0.0001"} per instrument, or {"file": "...", "instrument"?} a
+ *   funding-rate history (Binance's layout) whose rates are charged in order, one an interval;
+ * - model.financing (issue 12): overnight financing, {"EURUSD": {"longRate", "shortRate"}} (yearly,
+ *   on notional, positive credits the holder, optional "dayCount") or {"longPoints", "shortPoints"}
+ *   (MT5 swap points a night), per instrument, or one such object for every instrument held;
+ * - variant fields "funding" and "financing": the same, in place of the model's ("0" for none).
  */
 import {
   childPath, describe, isObject, ProblemList, readArray, readChoice, readDecimal, readObject, readString, rejectUnknownKeys,
   type JsonObject,
 } from '../core/snapshot/input-reader.js';
 import { parseInstant, type Instant } from '../core/engine/instant.js';
-import { parseDecimal, sign, toApproximateNumber, type Decimal } from '../core/money/decimal.js';
+import { abs, compare, ONE, parseDecimal, sign, toApproximateNumber, type Decimal } from '../core/money/decimal.js';
 import { err, ok, type Problem, type Result } from '../core/result.js';
 
 export const MODEL_TYPES = ['gbm', 'bootstrap', 'replay'] as const;
@@ -75,6 +82,34 @@ export interface FileModel {
 
 export type ModelInput = GbmModel | FileModel;
 
+/** Perpetual funding, a rate (a fraction of notional) a funding interval; longs pay a positive rate. */
+export type FundingInput =
+  | { readonly kind: 'rate'; readonly rate: Decimal }
+  | { readonly kind: 'per-instrument'; readonly rates: ReadonlyMap<string, Decimal> }
+  /** A funding-rate history: its rates in time order, one an interval, cycled past its end. */
+  | { readonly kind: 'file'; readonly file: string; readonly instrument?: string };
+
+/** Overnight financing of one instrument, as the engine's `financing` command takes it. */
+export interface FinancingRates {
+  /** Yearly rates on notional, or MT5 swap points a night. */
+  readonly unit: 'rate' | 'points';
+  /** Positive credits the holder, negative charges (MT5's sign for swaps). */
+  readonly long: Decimal;
+  readonly short: Decimal;
+  /** Days the yearly rate is counted over; default the venue's (365 where it sets none). */
+  readonly dayCount?: Decimal;
+}
+
+export type FinancingInput =
+  | { readonly kind: 'all'; readonly rates: FinancingRates }
+  | { readonly kind: 'per-instrument'; readonly rates: ReadonlyMap<string, FinancingRates> };
+
+/** What holding the positions costs over the horizon, besides the prices. */
+export interface HoldingCosts {
+  readonly funding?: FundingInput;
+  readonly financing?: FinancingInput;
+}
+
 export interface Policy {
   readonly onMarginCall: MarginCallResponse;
   /** add-funds: the deposit. */
@@ -94,12 +129,17 @@ export interface VariantInput {
   readonly isolatedMargin?: Decimal;
   readonly balance?: Decimal;
   readonly policy?: Policy;
+  /** In place of the model's funding or financing. */
+  readonly funding?: FundingInput;
+  readonly financing?: FinancingInput;
 }
 
 export interface SimulationInput {
   /** The report.md snapshot, as written: variants edit it before it is parsed. */
   readonly account: JsonObject;
   readonly model: ModelInput;
+  /** model.funding and model.financing. */
+  readonly costs: HoldingCosts;
   readonly horizonDays?: number;
   readonly steps?: number;
   readonly paths: number;
@@ -117,12 +157,15 @@ export const MAX_STEPS = 1_000_000;
 export const MAX_PATHS = 1e9;
 
 const INPUT_FIELDS = ['account', 'model', 'horizonDays', 'steps', 'paths', 'seed', 'start', 'policy', 'variants'] as const;
-const GBM_FIELDS = ['type', 'volatility', 'drift', 'daysPerYear', 'jumps', 'gaps', 'correlation'] as const;
-const FILE_FIELDS = ['type', 'file', 'block', 'instrument', 'from', 'to'] as const;
+const COST_FIELDS = ['funding', 'financing'] as const;
+const GBM_FIELDS = ['type', 'volatility', 'drift', 'daysPerYear', 'jumps', 'gaps', 'correlation', ...COST_FIELDS] as const;
+const FILE_FIELDS = ['type', 'file', 'block', 'instrument', 'from', 'to', ...COST_FIELDS] as const;
+const FUNDING_FILE_FIELDS = ['file', 'instrument'] as const;
+const FINANCING_FIELDS = ['longRate', 'shortRate', 'longPoints', 'shortPoints', 'dayCount'] as const;
 const JUMP_FIELDS = ['intensity', 'mean', 'stdev'] as const;
 const GAP_FIELDS = ['every', 'at', 'mean', 'stdev'] as const;
 const POLICY_FIELDS = ['onMarginCall', 'amount', 'times'] as const;
-const VARIANT_FIELDS = ['name', 'leverage', 'quantity', 'venue', 'stopLossPercent', 'isolatedMargin', 'balance', 'policy'] as const;
+const VARIANT_FIELDS = ['name', 'leverage', 'quantity', 'venue', 'stopLossPercent', 'isolatedMargin', 'balance', 'policy', ...COST_FIELDS] as const;
 
 /** An integer count in [minimum, maximum], as a JSON number. */
 export function readCount(value: unknown, path: string, problems: ProblemList, minimum: number, maximum: number): number | undefined {
@@ -217,6 +260,82 @@ function readCorrelation(value: unknown, path: string, problems: ProblemList): C
   return { instruments, matrix };
 }
 
+/** A funding rate: a fraction of notional below 1 in size, as the engine's `funding` command takes it. */
+function readFundingRate(value: unknown, path: string, problems: ProblemList): Decimal | undefined {
+  const rate = readDecimal(value, path, problems, 'any');
+  if (rate && compare(abs(rate), ONE) >= 0) {
+    return problems.add(path, 'input/out-of-range', `a funding rate is a fraction of notional below 1 ("0.0001" = 0.01 % an interval), got ${describe(value)}`);
+  }
+  return rate;
+}
+
+/** "0.0001", {"BTCUSDT": "0.0001"}, or {"file": "...", "instrument"?} (only where files are read). */
+export function readFunding(value: unknown, path: string, problems: ProblemList, fileAllowed: boolean): FundingInput | undefined {
+  if (typeof value === 'string' || typeof value === 'number') {
+    const rate = readFundingRate(value, path, problems);
+    return rate && { kind: 'rate', rate };
+  }
+  const object = readObject(value, path, problems);
+  if (!object) return undefined;
+  if (object.file !== undefined) {
+    if (!fileAllowed) return problems.add(childPath(path, 'file'), 'input/not-supported', 'a funding file is read once, in model.funding; give a variant a rate ("0.0001") or rates per instrument');
+    rejectUnknownKeys(object, FUNDING_FILE_FIELDS, path, problems);
+    const file = readString(object.file, childPath(path, 'file'), problems);
+    const instrument = object.instrument === undefined ? undefined : readString(object.instrument, childPath(path, 'instrument'), problems);
+    return file === undefined ? undefined : { kind: 'file', file, ...(instrument ? { instrument } : {}) };
+  }
+  const symbols = Object.keys(object);
+  if (symbols.length === 0) return problems.add(path, 'input/out-of-range', 'names no instrument: give a rate ("0.0001"), rates per instrument ({"BTCUSDT": "0.0001"}) or {"file": ...}');
+  const rates = new Map(symbols.flatMap((symbol) => {
+    const rate = readFundingRate(object[symbol], childPath(path, symbol), problems);
+    return rate ? [[symbol, rate] as const] : [];
+  }));
+  return rates.size === symbols.length ? { kind: 'per-instrument', rates } : undefined;
+}
+
+/** {"longRate", "shortRate", "dayCount"?} or {"longPoints", "shortPoints"}: one instrument's financing. */
+function readFinancingRates(value: unknown, path: string, problems: ProblemList): FinancingRates | undefined {
+  const object = readObject(value, path, problems);
+  if (!object) return undefined;
+  rejectUnknownKeys(object, FINANCING_FIELDS, path, problems);
+  const byRate = object.longRate !== undefined || object.shortRate !== undefined;
+  const byPoints = object.longPoints !== undefined || object.shortPoints !== undefined;
+  if (byRate === byPoints) {
+    return problems.add(path, byRate ? 'input/conflict' : 'input/required',
+      'give "longRate" and "shortRate" (yearly, on notional; positive credits the holder) or "longPoints" and "shortPoints" (MT5 swap points a night), not both');
+  }
+  const [longKey, shortKey] = byRate ? ['longRate', 'shortRate'] : ['longPoints', 'shortPoints'];
+  const long = readDecimal(object[longKey], childPath(path, longKey), problems, 'any');
+  const short = readDecimal(object[shortKey], childPath(path, shortKey), problems, 'any');
+  if (byPoints && object.dayCount !== undefined) return problems.add(childPath(path, 'dayCount'), 'input/conflict', 'applies to yearly rates, not to swap points (charged a night)');
+  const dayCount = object.dayCount === undefined ? undefined : readDecimal(object.dayCount, childPath(path, 'dayCount'), problems, 'positive');
+  if (!long || !short || (object.dayCount !== undefined && !dayCount)) return undefined;
+  return { unit: byRate ? 'rate' : 'points', long, short, ...(dayCount ? { dayCount } : {}) };
+}
+
+/** One instrument's rates for every instrument held, or rates per instrument. */
+export function readFinancing(value: unknown, path: string, problems: ProblemList): FinancingInput | undefined {
+  const object = readObject(value, path, problems);
+  if (!object) return undefined;
+  const symbols = Object.keys(object);
+  if (symbols.some((key) => (FINANCING_FIELDS as readonly string[]).includes(key))) {
+    const rates = readFinancingRates(object, path, problems);
+    return rates && { kind: 'all', rates };
+  }
+  if (symbols.length === 0) return problems.add(path, 'input/out-of-range', 'names no instrument: give {"EURUSD": {"longRate": "-0.05", "shortRate": "0.01"}} or {"longPoints", "shortPoints"}');
+  const rates = new Map(symbols.flatMap((symbol) => {
+    const parsed = readFinancingRates(object[symbol], childPath(path, symbol), problems);
+    return parsed ? [[symbol, parsed] as const] : [];
+  }));
+  return rates.size === symbols.length ? { kind: 'per-instrument', rates } : undefined;
+}
+
+function readCosts(object: JsonObject, path: string, problems: ProblemList, fileAllowed: boolean): HoldingCosts {
+  const funding = object.funding === undefined ? undefined : readFunding(object.funding, childPath(path, 'funding'), problems, fileAllowed);
+  const financing = object.financing === undefined ? undefined : readFinancing(object.financing, childPath(path, 'financing'), problems);
+  return { ...(funding ? { funding } : {}), ...(financing ? { financing } : {}) };
+}
+
 function readModel(value: unknown, problems: ProblemList): ModelInput | undefined {
   const object = readObject(value, 'model', problems);
   if (!object) return undefined;
@@ -290,12 +409,13 @@ function readVariants(value: unknown, problems: ProblemList): VariantInput[] {
       : readDecimal(object.isolatedMargin, childPath(path, 'isolatedMargin'), problems, 'positive');
     const balance = object.balance === undefined ? undefined : readDecimal(object.balance, childPath(path, 'balance'), problems, 'positive');
     const policy = object.policy === undefined ? undefined : readPolicy(object.policy, childPath(path, 'policy'), problems);
+    const costs = readCosts(object, path, problems, false);
     if (name === undefined) return [];
     return [{
       name, path,
       ...(leverage ? { leverage } : {}), ...(quantity ? { quantity } : {}), ...(object.venue !== undefined ? { venue: object.venue } : {}),
       ...(stopLossPercent ? { stopLossPercent } : {}), ...(isolatedMargin ? { isolatedMargin } : {}),
-      ...(balance ? { balance } : {}), ...(policy ? { policy } : {}),
+      ...(balance ? { balance } : {}), ...(policy ? { policy } : {}), ...costs,
     }];
   });
 }
@@ -308,6 +428,7 @@ export function parseSimulationInput(value: unknown): Result<SimulationInput, re
   rejectUnknownKeys(input, INPUT_FIELDS, '', problems);
   const account = readObject(input.account, 'account', problems);
   const model = readModel(input.model, problems);
+  const costs = isObject(input.model) ? readCosts(input.model, 'model', problems, true) : {};
   const horizonDays = input.horizonDays === undefined ? undefined : readNumber(input.horizonDays, 'horizonDays', problems, 'positive');
   const steps = input.steps === undefined ? undefined : readCount(input.steps, 'steps', problems, 1, MAX_STEPS);
   const modelType = isObject(input.model) ? input.model.type : undefined;
@@ -323,7 +444,7 @@ export function parseSimulationInput(value: unknown): Result<SimulationInput, re
   const variants = readVariants(input.variants, problems);
   if (!problems.empty || !account || !model || paths === undefined || seed === undefined || !start || !policy) return err(problems.items);
   return ok({
-    account, model, paths, pathsGiven: input.paths !== undefined, seed, start, policy, variants,
+    account, model, costs, paths, pathsGiven: input.paths !== undefined, seed, start, policy, variants,
     ...(horizonDays === undefined ? {} : { horizonDays }), ...(steps === undefined ? {} : { steps }),
   });
 }

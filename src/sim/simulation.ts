@@ -13,7 +13,8 @@
  * - "balance": the account's balance;
  * - "stopLossPercent": a stop-loss on every position at a loss of this fraction of the balance,
  *   placed through the engine's own "stop-loss" command ("lossPercent", spec/engine.md);
- * - "policy": the answer to a margin call, instead of the simulation's.
+ * - "policy": the answer to a margin call, instead of the simulation's;
+ * - "funding" / "financing": what holding the positions costs, instead of the model's (payments.ts).
  */
 import type { AccountSnapshot } from '../core/account/account-snapshot.js';
 import type { Command, EngineState } from '../core/engine/engine-types.js';
@@ -32,6 +33,9 @@ import { err, formatProblem, ok, type Problem, type Result } from '../core/resul
 import type { JsonObject } from '../core/snapshot/input-reader.js';
 import { parseSnapshot } from '../core/snapshot/parse-snapshot.js';
 import { VariantRunner } from './path-engine.js';
+import { PayingRunner } from './paying-runner.js';
+import { paymentSchedule } from './payments.js';
+import type { FundingRow } from '../core/replay/funding-file.js';
 import type { PriceColumn } from './ticks.js';
 import {
   BootstrapModel, cholesky, gapCountsFor, gapDays, GbmModel, ReplayModel, type PathModel,
@@ -166,9 +170,10 @@ function gbmModel(model: GbmInput, symbols: readonly string[], steps: number, ho
   }));
 }
 
-/** The historical bars of a bootstrap or replay, read by the caller (I/O stays outside). */
+/** The historical bars of a bootstrap or replay, and a funding file's rows, read by the caller (I/O stays outside). */
 export interface ModelData {
   readonly bars: readonly Bar[];
+  readonly fundingRows?: readonly FundingRow[];
 }
 
 interface Compiled {
@@ -257,6 +262,16 @@ function priceColumns(snapshot: AccountSnapshot): Result<PriceColumn[], readonly
   }));
 }
 
+/**
+ * A problem with the model's funding or financing as a variant inherits it: said of the variant
+ * (its venue may pay none), unless the account as given has it too (then it is said once, of the model).
+ */
+function inherited(found: Problem, variant: VariantInput | undefined): Problem {
+  if (!variant || !found.path.startsWith('model.')) return found;
+  const field = found.path.startsWith('model.funding') ? 'funding' : 'financing';
+  return { ...found, path: variant.path, message: `inherits ${found.path}, which ${found.message}; set "${field}" in the variant ("0" for none)` };
+}
+
 export function buildSimulation(input: SimulationInput, data?: ModelData): Result<Simulation, readonly Problem[]> {
   const base = parseAccount(input.account, (inner) => ({ ...inner, path: inner.path ? `account.${inner.path}` : 'account' }));
   if (!base.ok) return base;
@@ -272,6 +287,7 @@ export function buildSimulation(input: SimulationInput, data?: ModelData): Resul
   const problems: Problem[] = [];
   const variants: VariantRunner[] = [];
   const specs: (VariantInput | undefined)[] = [undefined, ...input.variants];
+  const baseCostProblems: Problem[] = [];
   for (const variant of specs) {
     const snapshot = variant ? variantSnapshot(input.account, variant) : base;
     if (!snapshot.ok) { problems.push(...snapshot.error); continue; }
@@ -284,7 +300,22 @@ export function buildSimulation(input: SimulationInput, data?: ModelData): Resul
     if (!state.ok) { problems.push(...state.error); continue; }
     const policy: Policy = variant?.policy ?? input.policy;
     if (policy.amount && sign(policy.amount) <= 0) problems.push(problem('policy.amount', 'must be positive'));
-    variants.push(new VariantRunner(variant?.name ?? 'base', state.value, policy, columns.value, times));
+    const payments = paymentSchedule({
+      snapshot: snapshot.value, times,
+      costs: { ...input.costs, ...(variant?.funding ? { funding: variant.funding } : {}), ...(variant?.financing ? { financing: variant.financing } : {}) },
+      paths: { funding: variant?.funding ? `${variant.path}.funding` : 'model.funding', financing: variant?.financing ? `${variant.path}.financing` : 'model.financing' },
+      ...(data?.fundingRows ? { fundingRows: data.fundingRows } : {}),
+    });
+    if (!variant) baseCostProblems.push(...payments.problems);
+    if (payments.problems.length) {
+      const fresh = payments.problems.filter((each) => !variant || !baseCostProblems.some((known) => known.path === each.path && known.message === each.message));
+      problems.push(...fresh.map((each) => inherited(each, variant)));
+      continue;
+    }
+    const name = variant?.name ?? 'base';
+    variants.push(payments.schedule.steps.length === 0
+      ? new VariantRunner(name, state.value, policy, columns.value, times)
+      : new PayingRunner(name, state.value, policy, columns.value, times, payments.schedule));
   }
   if (problems.length) return err(problems);
   return ok({

@@ -17,6 +17,15 @@ export function positionsKey(state: EngineState): string {
   return positionText(state);
 }
 
+/**
+ * The positions without their isolated margins: what payment templates and, where payments move
+ * the margins, the screen's tables depend on (a margin is collateral, which their differences cancel).
+ */
+export function shapeKey(state: EngineState): string {
+  return state.snapshot.positions.map((position) =>
+    `${position.id}:${position.instrument.symbol}:${position.side}:${text(position.quantity)}:${text(position.entryPrice)}:${text(position.leverage)}:${position.isolatedMargin ? 'i' : 'c'}`).join(',');
+}
+
 /** What decides whether a mark changes the state (bands, fast settlements): money, positions, orders, calls. */
 export function stateKey(state: EngineState): string {
   const orders = [...state.orders].map(([id, order]) => `${id}:${text(order.stopLoss)}:${text(order.takeProfit)}`);

@@ -9,6 +9,10 @@
  * - VaR_α: the ⌈α n⌉-th smallest loss; ES_α: the mean of the ⌊(1 - α) n⌋ largest (at least one),
  *   Acerbi & Tasche, "On the coherence of expected shortfall", J. Banking & Finance 26 (2002).
  * - Time to liquidation: days to the first liquidation, quantiles ⌈q m⌉-th of the m liquidated paths.
+ * - Liquidation by day d (1, 7 and 30 within the horizon, and the horizon): the share of paths
+ *   liquidated at an observation d days or less from the start, so the odds show as they grow.
+ * - Costs: the mean over paths of what the client paid in trading fees, funding and financing over
+ *   the horizon (negative: received), each from the engine's totals.
  */
 import { EVENT_NAMES, type BlockResult } from './blocks.js';
 import type { Simulation } from './simulation.js';
@@ -23,6 +27,9 @@ export interface VariantResults {
   readonly debt: { readonly mean: string; readonly max: string };
   readonly venueLoss: { readonly mean: string };
   readonly fundsAdded: { readonly mean: string };
+  readonly costs: { readonly fees: string; readonly funding: string; readonly financing: string };
+  /** Days ("1", "7", "30" within the horizon, and the horizon) to the share of paths liquidated by then. */
+  readonly liquidationByDay: Readonly<Record<string, string>>;
   readonly timeToLiquidationDays: { readonly p10: string | null; readonly p50: string | null; readonly p90: string | null };
 }
 
@@ -48,6 +55,22 @@ function days(value: number): string {
   return String(Number(value.toFixed(DAY_DECIMALS)));
 }
 
+/** Days a reader asks about: a day, a week, a month, as far as the horizon goes, and the horizon. */
+const MILESTONE_DAYS = [1, 7, 30];
+const DAY_TOLERANCE = 1e-9;
+
+/** The share of paths liquidated by each milestone day, from the sorted days of their first liquidations. */
+function liquidationByDay(sortedDays: readonly number[], horizonDays: number, paths: number): Record<string, string> {
+  const milestones = [...MILESTONE_DAYS.filter((day) => day < horizonDays - DAY_TOLERANCE), horizonDays];
+  const shares: Record<string, string> = {};
+  let count = 0;
+  for (const day of milestones) {
+    while (count < sortedDays.length && (sortedDays[count] as number) <= day + DAY_TOLERANCE) count++;
+    shares[days(day)] = fixed(count / paths, PROBABILITY_DECIMALS);
+  }
+  return shares;
+}
+
 function valueAtRisk(sorted: Float64Array, level: number): number {
   const index = Math.max(0, Math.ceil(level * sorted.length - 1e-9) - 1);
   return sorted[index] as number;
@@ -71,6 +94,9 @@ export function combine(simulation: Simulation, blocks: readonly BlockResult[]):
     let debtMax = 0;
     let venueLossSum = 0;
     let fundsAddedSum = 0;
+    let feesSum = 0;
+    let fundingSum = 0;
+    let financingSum = 0;
     const losses = new Float64Array(n);
     const liquidationDays: number[] = [];
     let offset = 0;
@@ -83,6 +109,9 @@ export function combine(simulation: Simulation, blocks: readonly BlockResult[]):
       debtMax = Math.max(debtMax, part.debtMax);
       venueLossSum += part.venueLossSum;
       fundsAddedSum += part.fundsAddedSum;
+      feesSum += part.feesSum;
+      fundingSum += part.fundingSum;
+      financingSum += part.financingSum;
       losses.set(part.losses, offset);
       offset += part.losses.length;
       for (const k of part.liquidationSteps) if (k > 0) liquidationDays.push(simulation.days[k] as number);
@@ -110,7 +139,9 @@ export function combine(simulation: Simulation, blocks: readonly BlockResult[]):
       debt: { mean: money(debtSum / n), max: money(debtMax) },
       venueLoss: { mean: money(venueLossSum / n) },
       fundsAdded: { mean: money(fundsAddedSum / n) },
+      costs: { fees: money(feesSum / n), funding: money(fundingSum / n), financing: money(financingSum / n) },
       timeToLiquidationDays: { p10: quantile(0.1), p50: quantile(0.5), p90: quantile(0.9) },
+      liquidationByDay: liquidationByDay(liquidationDays, simulation.horizonDays, n),
     };
   });
   return {

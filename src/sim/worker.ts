@@ -12,7 +12,7 @@ const port = parentPort;
 let last: { readonly key: string; readonly simulation: Simulation } | undefined;
 
 function simulationFor(input: unknown, data: Parameters<typeof prepare>[1]): Simulation {
-  const key = JSON.stringify({ input, data: data ? data.bars.length : null });
+  const key = JSON.stringify({ input, data: data ? [data.bars.length, data.fundingRows?.length ?? null] : null });
   if (last?.key === key) return last.simulation;
   const prepared = prepare(input, data);
   if (!prepared.ok) throw new Error(prepared.error.map((problem) => `${problem.path}: ${problem.message}`).join('; '));

@@ -29,6 +29,24 @@ const day = (quantile: 'p10' | 'p50' | 'p90'): Cell => (variant, at) => (
   <Figure field={`${at}.timeToLiquidationDays.${quantile}`} value={variant.timeToLiquidationDays[quantile]}>{days(variant.timeToLiquidationDays[quantile])}</Figure>
 );
 
+/** The share of paths liquidated by day `key` (1, 7, 30 and the horizon, as far as it goes). */
+const liquidatedBy = (key: string): Cell => (variant, at) => {
+  const share = variant.liquidationByDay[key] ?? '0';
+  return <Figure field={`${at}.liquidationByDay.${key}`} value={share}>{chance(share)}</Figure>;
+};
+
+/** The rows of the liquidation's odds by day: the milestones the results give, the same for every variant. */
+function byDayRows(results: SimulationResults): (readonly [ComponentChildren, Cell])[] {
+  const keys = Object.keys(results.variants[0]?.liquidationByDay ?? {});
+  return keys.map((key) => [`Liquidated by day ${key}`, liquidatedBy(key)] as const);
+}
+
+const COSTS: readonly (readonly [ComponentChildren, Cell])[] = [
+  ['Trading fees paid (mean)', money((variant) => variant.costs.fees, 'costs.fees')],
+  ['Funding paid (mean)', money((variant) => variant.costs.funding, 'costs.funding')],
+  ['Financing paid (mean)', money((variant) => variant.costs.financing, 'costs.financing')],
+];
+
 const ROWS: readonly (readonly [ComponentChildren, Cell])[] = [
   [EVENT_LABELS.marginCall, probability('marginCall')],
   [EVENT_LABELS.liquidation, probability('liquidation')],
@@ -49,11 +67,16 @@ const ROWS: readonly (readonly [ComponentChildren, Cell])[] = [
 ];
 
 export function VariantsTable({ results, currency }: { readonly results: SimulationResults; readonly currency: string }) {
+  const [first, second, ...rest] = ROWS;
+  // The odds by day sit under the liquidation's; what holding cost, after the venue's loss and the funds added.
+  const rows = [first, second, ...byDayRows(results), ...rest.slice(0, 11), ...COSTS, ...rest.slice(11)]
+    .filter((row): row is readonly [ComponentChildren, Cell] => row !== undefined);
   return (
     <>
       <p id="sim-table-about" class="muted sim-about">
         The chance of each event (± one standard error, in points), the client's loss at the horizon (VaR, ES; below zero a gain), debts and the
-        venue's loss in {currency}, and the day of the liquidation over the liquidated paths.
+        venue's loss in {currency}, what fees, funding and financing cost on average (below zero: received), and the day of the liquidation over the
+        liquidated paths.
       </p>
       <div class="table-wrap sim-table" tabIndex={0} role="region" aria-label="The variants side by side" aria-describedby="sim-table-about">
         <table>
@@ -66,7 +89,7 @@ export function VariantsTable({ results, currency }: { readonly results: Simulat
             </tr>
           </thead>
           <tbody>
-            {ROWS.map(([label, cell], row) => (
+            {rows.map(([label, cell], row) => (
               <tr key={row}>
                 <th scope="row">{label}</th>
                 {results.variants.map((variant, index) => <td key={index}>{cell(variant, `variants.${index}`, currency)}</td>)}
