@@ -7,24 +7,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  conservationGap, formatProblem, reportFromJson, toDecimalString,
+  conservationGap, toDecimalString,
   type EngineEvent, type EngineState, type ReportJson,
 } from '../src/core/index.js';
 import { engineFrom, stepJson } from './support/engine-steps.js';
+import { problems, report } from './support/report-expect.js';
 
 type Json = Record<string, unknown>;
-
-function report(snapshot: Json): ReportJson {
-  const result = reportFromJson(snapshot);
-  assert.ok(result.ok, result.ok ? '' : result.error.map(formatProblem).join('\n'));
-  return result.value;
-}
-
-function problems(snapshot: Json): string[] {
-  const result = reportFromJson(snapshot);
-  assert.ok(!result.ok, 'expected the snapshot to be refused');
-  return result.error.map(formatProblem);
-}
 
 function position(json: ReportJson, id: string): Record<string, string | null> {
   const found = json.positions.find((each) => each.id === id);

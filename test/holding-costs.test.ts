@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
-  buildReport, formatProblem, parseSnapshot, reportFromJson, step, toDecimalString,
+  buildReport, parseSnapshot, step, toDecimalString,
   type AccountSnapshot, type Command, type EngineState, type ReportJson,
 } from '../src/core/index.js';
 import { initialState } from '../src/core/engine/step.js';
@@ -20,20 +20,9 @@ import { dec } from '../src/core/money/decimal.js';
 import { rational } from '../src/core/money/rational.js';
 import { engineVenue, parseCommandJson, type EngineVenue, type InstrumentSpec } from './support/engine-arbitraries.js';
 import { assertNoCrash, stopout } from './support/run-cli.js';
+import { problems, report } from './support/report-expect.js';
 
 type Json = Record<string, unknown>;
-
-function report(snapshot: Json): ReportJson {
-  const result = reportFromJson(snapshot);
-  assert.ok(result.ok, result.ok ? '' : result.error.map(formatProblem).join('\n'));
-  return result.value;
-}
-
-function problems(snapshot: Json): string[] {
-  const result = reportFromJson(snapshot);
-  assert.ok(!result.ok, 'the snapshot is refused');
-  return result.error.map(formatProblem);
-}
 
 const btc20x = (extra: Json): Json => ({
   venue: 'binance-usdm',

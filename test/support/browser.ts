@@ -3,6 +3,7 @@
  * browser), the built app in dist/web opened from file:// (the static build with no server) or from
  * a URL, axe-core run in the page, and screenshots under test-results/.
  */
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -130,3 +131,30 @@ export function leafTexts(value: unknown, prefix = '', into = new Map<string, st
 /** Figures as an object sorted by path, for a readable deep comparison. */
 export const sortedFigures = (figures: ReadonlyMap<string, string>): Record<string, string> =>
   Object.fromEntries([...figures].sort(([a], [b]) => a.localeCompare(b)));
+
+/** The snapshot the calculator keeps in its URL (`#/calculator?s=` base64url JSON). */
+export async function urlSnapshot(page: Page): Promise<unknown> {
+  const hash = String(await page.evaluate('location.hash'));
+  const encoded = new URLSearchParams(hash.slice(hash.indexOf('?') + 1)).get('s');
+  assert.ok(encoded, `the URL carries the snapshot: ${hash}`);
+  return JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as unknown;
+}
+
+// The focused element's name as a keyboard user meets it: "Position 2 (eth) › Quantity", "Venue", "Add a position".
+export const ACTIVE_NAME = `(() => {
+  const element = document.activeElement;
+  if (!element || element === document.body) return '';
+  const fieldset = element.closest('fieldset');
+  const legend = fieldset && fieldset.querySelector('legend') ? fieldset.querySelector('legend').textContent.trim() + ' › ' : '';
+  const label = element.labels && element.labels.length ? element.labels[0].textContent : (element.getAttribute('aria-label') || element.textContent || '');
+  return legend + label.trim();
+})()`;
+
+/** Presses Tab until the focused element's name matches (the page is walked in its own order). */
+export async function tabTo(page: Page, name: RegExp): Promise<void> {
+  for (let presses = 0; presses < 400; presses += 1) {
+    if (name.test(String(await page.evaluate(ACTIVE_NAME)))) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`no element named ${String(name)} reached with Tab`);
+}

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { reportFromJson, formatProblem } from '../../src/core/index.js';
 import {
-  appUrl, browserSkipReason, launchBrowser, leafTexts, newContext, openPage, readFigures, seriousViolations, sortedFigures as sorted,
+  appUrl, browserSkipReason, launchBrowser, leafTexts, newContext, openPage, readFigures, seriousViolations, sortedFigures as sorted, tabTo, urlSnapshot,
 } from '../support/browser.js';
 
 const skip = browserSkipReason();
@@ -39,31 +39,6 @@ async function assertCoreReport(page: Page, snapshot: Json, label: string): Prom
   const expected = coreFigures(snapshot);
   await waitForFigures(page, expected);
   assert.deepStrictEqual(sorted(await readFigures(page, '[data-report]')), sorted(expected), label);
-}
-
-async function urlSnapshot(page: Page): Promise<unknown> {
-  const hash = String(await page.evaluate('location.hash'));
-  const encoded = new URLSearchParams(hash.slice(hash.indexOf('?') + 1)).get('s');
-  assert.ok(encoded, `the URL carries the snapshot: ${hash}`);
-  return JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as unknown;
-}
-
-// The focused element's name as a keyboard user meets it: "Overnight swap of EURUSD › Long swap of EURUSD".
-const ACTIVE_NAME = `(() => {
-  const element = document.activeElement;
-  if (!element || element === document.body) return '';
-  const fieldset = element.closest('fieldset');
-  const legend = fieldset && fieldset.querySelector('legend') ? fieldset.querySelector('legend').textContent.trim() + ' › ' : '';
-  const label = element.labels && element.labels.length ? element.labels[0].textContent : (element.getAttribute('aria-label') || element.textContent || '');
-  return legend + label.trim();
-})()`;
-
-async function tabTo(page: Page, name: RegExp): Promise<void> {
-  for (let presses = 0; presses < 400; presses += 1) {
-    if (name.test(String(await page.evaluate(ACTIVE_NAME)))) return;
-    await page.keyboard.press('Tab');
-  }
-  assert.fail(`no element named ${String(name)} reached with Tab`);
 }
 
 async function fill(page: Page, name: RegExp, text: string): Promise<void> {
@@ -181,7 +156,7 @@ describe('the calculator: the cost of holding', { skip }, () => {
   for (const colorScheme of ['light', 'dark'] as const) {
     test(`at 360 px, ${colorScheme}: no serious axe violation and no sideways scroll, with the holding figures`, async () => {
       const context = await newContext(browser, { width: 360, colorScheme });
-      const accounts = [
+      const accounts: Json[] = [
         { ...PERPETUAL, funding: { BTCUSDT: '0.0001', ETHUSDT: '0.0003' } },
         { ...BROKER, financing: { EURUSD: { longRate: '-0.05', shortRate: '0.01' } } },
       ];

@@ -15,7 +15,7 @@ import { PUBLISHED_CASES } from '../fixtures/published-cases.js';
 import { PUBLIC_SOURCE_CASES } from '../fixtures/public-source-cases.js';
 import { appUrl, browserSkipReason, launchBrowser, newContext, openPage, readFigures, ROOT, seriousViolations } from '../support/browser.js';
 import { CLI_MAIN, stopout } from '../support/run-cli.js';
-import { leafTexts, sortedFigures as sorted } from '../support/browser.js';
+import { leafTexts, sortedFigures as sorted, tabTo, urlSnapshot, ACTIVE_NAME } from '../support/browser.js';
 
 const skip = browserSkipReason();
 
@@ -78,32 +78,6 @@ async function assertReportEquals(page: Page, report: Json, label: string): Prom
 const assertReportMatchesCli = (page: Page, snapshot: unknown, label: string): Promise<void> => assertReportEquals(page, cliReport(snapshot), label);
 
 /** The snapshot of the page's URL (`s`, base64url JSON). */
-async function urlSnapshot(page: Page): Promise<unknown> {
-  const hash = String(await page.evaluate('location.hash'));
-  const encoded = new URLSearchParams(hash.slice(hash.indexOf('?') + 1)).get('s');
-  assert.ok(encoded, `the URL carries the snapshot: ${hash}`);
-  return JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as unknown;
-}
-
-// The focused element's name as a keyboard user meets it: "Position 2 (eth) › Quantity", "Venue", "Add a position".
-const ACTIVE_NAME = `(() => {
-  const element = document.activeElement;
-  if (!element || element === document.body) return '';
-  const fieldset = element.closest('fieldset');
-  const legend = fieldset && fieldset.querySelector('legend') ? fieldset.querySelector('legend').textContent.trim() + ' › ' : '';
-  const label = element.labels && element.labels.length ? element.labels[0].textContent : (element.getAttribute('aria-label') || element.textContent || '');
-  return legend + label.trim();
-})()`;
-
-/** Presses Tab until the focused element's name matches (the page is walked in its own order). */
-async function tabTo(page: Page, name: RegExp): Promise<void> {
-  for (let presses = 0; presses < 400; presses += 1) {
-    if (name.test(String(await page.evaluate(ACTIVE_NAME)))) return;
-    await page.keyboard.press('Tab');
-  }
-  assert.fail(`no element named ${String(name)} reached with Tab`);
-}
-
 /** Replaces the focused field's text by typing (an empty text deletes it). */
 async function typeOver(page: Page, text: string): Promise<void> {
   await page.keyboard.press('ControlOrMeta+A');
