@@ -55,6 +55,19 @@ const COINM_TIERS = {
 const volatile = { type: 'gbm', volatility: '1.2', drift: '-0.5', daysPerYear: '365', jumps: { intensity: '20', mean: '-0.03', stdev: '0.05' }, gaps: { every: 'weekend', stdev: '0.03' } };
 const fx = { type: 'gbm', volatility: '0.15', drift: '0', daysPerYear: '260', jumps: { intensity: '10', mean: '-0.004', stdev: '0.006' }, gaps: { every: 'weekend', stdev: '0.006' } };
 
+/** Two stocks bought on margin at Reg T, the price falling: a call with its cure period. */
+const REG_T_STOCKS = {
+  account: {
+    venue: 'us-reg-t', account: { currency: 'USD', balance: '-6000' },
+    positions: [
+      { id: 'aapl', instrument: 'AAPL', side: 'long', quantity: '100', entryPrice: '60', leverage: '2' },
+      { id: 'msft', instrument: 'MSFT', side: 'long', quantity: '15', entryPrice: '400', leverage: '2' },
+    ],
+    marks: { AAPL: '60', MSFT: '400' },
+  },
+  model: { type: 'gbm', volatility: '0.9', drift: '-1', daysPerYear: '252', gaps: { every: 'day', stdev: '0.02' } },
+} as const;
+
 const CASES: readonly Case[] = [
   {
     name: 'binance-usdm: isolated and cross BTC longs at several leverages, fee, insurance fund',
@@ -182,15 +195,7 @@ const CASES: readonly Case[] = [
   },
   {
     name: 'us-reg-t: two margined stocks, a call with its cure period',
-    account: {
-      venue: 'us-reg-t', account: { currency: 'USD', balance: '-6000' },
-      positions: [
-        { id: 'aapl', instrument: 'AAPL', side: 'long', quantity: '100', entryPrice: '60', leverage: '2' },
-        { id: 'msft', instrument: 'MSFT', side: 'long', quantity: '15', entryPrice: '400', leverage: '2' },
-      ],
-      marks: { AAPL: '60', MSFT: '400' },
-    },
-    model: { type: 'gbm', volatility: '0.9', drift: '-1', daysPerYear: '252', gaps: { every: 'day', stdev: '0.02' } },
+    ...REG_T_STOCKS,
     horizonDays: '20', steps: 40,
   },
   // Issue 12: funding, financing and fees.
@@ -283,15 +288,7 @@ const CASES: readonly Case[] = [
   },
   {
     name: 'us-reg-t: margined stocks paying interest overnight, a call with its cure period',
-    account: {
-      venue: 'us-reg-t', account: { currency: 'USD', balance: '-6000' },
-      positions: [
-        { id: 'aapl', instrument: 'AAPL', side: 'long', quantity: '100', entryPrice: '60', leverage: '2' },
-        { id: 'msft', instrument: 'MSFT', side: 'long', quantity: '15', entryPrice: '400', leverage: '2' },
-      ],
-      marks: { AAPL: '60', MSFT: '400' },
-    },
-    model: { type: 'gbm', volatility: '0.9', drift: '-1', daysPerYear: '252', gaps: { every: 'day', stdev: '0.02' } },
+    ...REG_T_STOCKS,
     financing: { longRate: '-0.4', shortRate: '0' },
     horizonDays: '20', steps: 40,
     costs: ['financing'],

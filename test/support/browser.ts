@@ -158,3 +158,20 @@ export async function tabTo(page: Page, name: RegExp): Promise<void> {
   }
   assert.fail(`no element named ${String(name)} reached with Tab`);
 }
+
+/** Replaces the focused field's text by typing (an empty text deletes it). */
+export async function typeOver(page: Page, text: string): Promise<void> {
+  await page.keyboard.press('ControlOrMeta+A');
+  if (text === '') await page.keyboard.press('Delete');
+  else await page.keyboard.type(text);
+}
+
+/** Chooses an option of the focused select with the arrow keys. */
+export async function choose(page: Page, value: string): Promise<void> {
+  const state = JSON.parse(String(await page.evaluate(`JSON.stringify({ value: document.activeElement.value, options: [...document.activeElement.options].map((option) => option.value) })`))) as { value: string; options: string[] };
+  const from = state.options.indexOf(state.value);
+  const to = state.options.indexOf(value);
+  assert.ok(to >= 0, `option ${value} among ${state.options.join(', ')}`);
+  for (let step = 0; step < Math.abs(to - from); step += 1) await page.keyboard.press(to > from ? 'ArrowDown' : 'ArrowUp');
+  assert.equal(await page.evaluate('document.activeElement.value'), value, 'the select took the option');
+}

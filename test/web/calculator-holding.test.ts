@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { reportFromJson, formatProblem } from '../../src/core/index.js';
 import {
-  appUrl, browserSkipReason, launchBrowser, leafTexts, newContext, openPage, readFigures, seriousViolations, sortedFigures as sorted, tabTo, urlSnapshot,
+  appUrl, browserSkipReason, launchBrowser, leafTexts, newContext, openPage, readFigures, seriousViolations, sortedFigures as sorted, tabTo, typeOver, choose, urlSnapshot,
 } from '../support/browser.js';
 
 const skip = browserSkipReason();
@@ -43,19 +43,7 @@ async function assertCoreReport(page: Page, snapshot: Json, label: string): Prom
 
 async function fill(page: Page, name: RegExp, text: string): Promise<void> {
   await tabTo(page, name);
-  await page.keyboard.press('ControlOrMeta+A');
-  if (text === '') await page.keyboard.press('Delete');
-  else await page.keyboard.type(text);
-}
-
-/** Chooses an option of the focused select with the arrow keys. */
-async function choose(page: Page, value: string): Promise<void> {
-  const state = JSON.parse(String(await page.evaluate(`JSON.stringify({ value: document.activeElement.value, options: [...document.activeElement.options].map((option) => option.value) })`))) as { value: string; options: string[] };
-  const from = state.options.indexOf(state.value);
-  const to = state.options.indexOf(value);
-  assert.ok(to >= 0, `option ${value} among ${state.options.join(', ')}`);
-  for (let step = 0; step < Math.abs(to - from); step += 1) await page.keyboard.press(to > from ? 'ArrowDown' : 'ArrowUp');
-  assert.equal(await page.evaluate('document.activeElement.value'), value, 'the select took the option');
+  await typeOver(page, text);
 }
 
 const PERPETUAL: Json = {

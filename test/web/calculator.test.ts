@@ -15,7 +15,7 @@ import { PUBLISHED_CASES } from '../fixtures/published-cases.js';
 import { PUBLIC_SOURCE_CASES } from '../fixtures/public-source-cases.js';
 import { appUrl, browserSkipReason, launchBrowser, newContext, openPage, readFigures, ROOT, seriousViolations } from '../support/browser.js';
 import { CLI_MAIN, stopout } from '../support/run-cli.js';
-import { leafTexts, sortedFigures as sorted, tabTo, urlSnapshot, ACTIVE_NAME } from '../support/browser.js';
+import { choose, leafTexts, sortedFigures as sorted, tabTo, typeOver, urlSnapshot, ACTIVE_NAME } from '../support/browser.js';
 
 const skip = browserSkipReason();
 
@@ -76,24 +76,6 @@ async function assertReportEquals(page: Page, report: Json, label: string): Prom
 }
 
 const assertReportMatchesCli = (page: Page, snapshot: unknown, label: string): Promise<void> => assertReportEquals(page, cliReport(snapshot), label);
-
-/** The snapshot of the page's URL (`s`, base64url JSON). */
-/** Replaces the focused field's text by typing (an empty text deletes it). */
-async function typeOver(page: Page, text: string): Promise<void> {
-  await page.keyboard.press('ControlOrMeta+A');
-  if (text === '') await page.keyboard.press('Delete');
-  else await page.keyboard.type(text);
-}
-
-/** Chooses an option of the focused select with the arrow keys. */
-async function choose(page: Page, value: string): Promise<void> {
-  const state = JSON.parse(String(await page.evaluate(`JSON.stringify({ value: document.activeElement.value, options: [...document.activeElement.options].map((option) => option.value) })`))) as { value: string; options: string[] };
-  const from = state.options.indexOf(state.value);
-  const to = state.options.indexOf(value);
-  assert.ok(to >= 0, `option ${value} among ${state.options.join(', ')}`);
-  for (let step = 0; step < Math.abs(to - from); step += 1) await page.keyboard.press(to > from ? 'ArrowDown' : 'ArrowUp');
-  assert.equal(await page.evaluate('document.activeElement.value'), value, 'the select took the option');
-}
 
 /** Focuses the field named `name` with Tab and types `text` over it. */
 async function fill(page: Page, name: RegExp, text: string): Promise<void> {
