@@ -175,3 +175,18 @@ export async function choose(page: Page, value: string): Promise<void> {
   for (let step = 0; step < Math.abs(to - from); step += 1) await page.keyboard.press(to > from ? 'ArrowDown' : 'ArrowUp');
   assert.equal(await page.evaluate('document.activeElement.value'), value, 'the select took the option');
 }
+
+/** Waits (bounded) until the report shows exactly `expected`; the assertion that follows shows any difference. */
+async function waitForFigures(page: Page, expected: ReadonlyMap<string, string>): Promise<void> {
+  await page.waitForFunction((entries) => {
+    const dom = (globalThis as unknown as { document: { querySelectorAll: (query: string) => ArrayLike<{ getAttribute: (name: string) => string | null }> } }).document;
+    const seen = new Map(Array.from(dom.querySelectorAll('[data-report] [data-field]')).map((node) => [node.getAttribute('data-field'), node.getAttribute('data-value')]));
+    return seen.size === entries.length && entries.every(([field, value]) => seen.get(field) === value);
+  }, [...expected], { timeout: 15_000 }).catch(() => undefined);
+}
+
+/** The page's report shows exactly these figures (field -> text), no more and no fewer. */
+export async function assertReportShows(page: Page, expected: ReadonlyMap<string, string>, label: string): Promise<void> {
+  await waitForFigures(page, expected);
+  assert.deepStrictEqual(sortedFigures(await readFigures(page, '[data-report]')), sortedFigures(expected), label);
+}

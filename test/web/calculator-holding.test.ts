@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { reportFromJson, formatProblem } from '../../src/core/index.js';
 import {
-  appUrl, browserSkipReason, launchBrowser, leafTexts, newContext, openPage, readFigures, seriousViolations, sortedFigures as sorted, tabTo, typeOver, choose, urlSnapshot,
+  appUrl, browserSkipReason, launchBrowser, leafTexts, newContext, openPage, seriousViolations, assertReportShows, tabTo, typeOver, choose, urlSnapshot,
 } from '../support/browser.js';
 
 const skip = browserSkipReason();
@@ -26,19 +26,8 @@ function coreFigures(snapshot: Json): Map<string, string> {
   return leafTexts(result.value);
 }
 
-/** Waits (bounded) until the report shows exactly `expected`; the assertion that follows shows any difference. */
-async function waitForFigures(page: Page, expected: ReadonlyMap<string, string>): Promise<void> {
-  await page.waitForFunction((entries) => {
-    const dom = (globalThis as unknown as { document: { querySelectorAll: (query: string) => ArrayLike<{ getAttribute: (name: string) => string | null }> } }).document;
-    const seen = new Map(Array.from(dom.querySelectorAll('[data-report] [data-field]')).map((node) => [node.getAttribute('data-field'), node.getAttribute('data-value')]));
-    return seen.size === entries.length && entries.every(([field, value]) => seen.get(field) === value);
-  }, [...expected], { timeout: 15_000 }).catch(() => undefined);
-}
-
 async function assertCoreReport(page: Page, snapshot: Json, label: string): Promise<void> {
-  const expected = coreFigures(snapshot);
-  await waitForFigures(page, expected);
-  assert.deepStrictEqual(sorted(await readFigures(page, '[data-report]')), sorted(expected), label);
+  await assertReportShows(page, coreFigures(snapshot), label);
 }
 
 async function fill(page: Page, name: RegExp, text: string): Promise<void> {

@@ -13,9 +13,9 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { PUBLISHED_CASES } from '../fixtures/published-cases.js';
 import { PUBLIC_SOURCE_CASES } from '../fixtures/public-source-cases.js';
-import { appUrl, browserSkipReason, launchBrowser, newContext, openPage, readFigures, ROOT, seriousViolations } from '../support/browser.js';
+import { appUrl, browserSkipReason, launchBrowser, newContext, openPage, ROOT, seriousViolations } from '../support/browser.js';
 import { CLI_MAIN, stopout } from '../support/run-cli.js';
-import { choose, leafTexts, sortedFigures as sorted, tabTo, typeOver, urlSnapshot, ACTIVE_NAME } from '../support/browser.js';
+import { assertReportShows, choose, leafTexts, sortedFigures as sorted, tabTo, typeOver, urlSnapshot, ACTIVE_NAME } from '../support/browser.js';
 
 const skip = browserSkipReason();
 
@@ -59,20 +59,9 @@ async function inTurns<T, R>(items: readonly T[], limit: number, work: (item: T)
 
 const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 
-/** Waits (bounded) until the report shows exactly `expected`; the caller's assertion then shows any difference. */
-async function waitForFigures(page: Page, expected: ReadonlyMap<string, string>): Promise<void> {
-  await page.waitForFunction((entries) => {
-    const dom = (globalThis as unknown as { document: { querySelectorAll: (query: string) => ArrayLike<{ getAttribute: (name: string) => string | null }> } }).document;
-    const seen = new Map(Array.from(dom.querySelectorAll('[data-report] [data-field]')).map((node) => [node.getAttribute('data-field'), node.getAttribute('data-value')]));
-    return seen.size === entries.length && entries.every(([field, value]) => seen.get(field) === value);
-  }, [...expected], { timeout: 15_000 }).catch(() => undefined);
-}
-
 /** The page's report equals this report of the CLI: the same set of fields, each with the same text. */
 async function assertReportEquals(page: Page, report: Json, label: string): Promise<void> {
-  const expected = leafTexts(report);
-  await waitForFigures(page, expected);
-  assert.deepStrictEqual(sorted(await readFigures(page, '[data-report]')), sorted(expected), label);
+  await assertReportShows(page, leafTexts(report), label);
 }
 
 const assertReportMatchesCli = (page: Page, snapshot: unknown, label: string): Promise<void> => assertReportEquals(page, cliReport(snapshot), label);
